@@ -1,0 +1,78 @@
+//===- Finding.h - The language-neutral result model -----------*- C++ -*-===//
+//
+// Frontends and rules produce Findings; output/ turns them into text, JSON
+// and SARIF. Nothing here knows about tree-sitter or clang.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MPGUARD_CORE_FINDING_H
+#define MPGUARD_CORE_FINDING_H
+
+#include "core/SourceFile.h"
+
+#include <string>
+#include <vector>
+
+namespace mpguard {
+
+enum class Severity { Note, Warning, Error };
+const char *severityName(Severity S);
+
+enum class Language { Python, Cpp };
+
+/// Static description of a rule: its identity, default severity and the
+/// one-line summary shown by `mpguard rules`. The long text is the rule's
+/// README.md page (see RulePages.h).
+struct RuleInfo {
+  const char *Code;    // "MPG001": SARIF ruleId, stable forever
+  const char *Slug;    // "unguarded-process-start"
+  Language Lang;
+  Severity DefaultSeverity;
+  const char *Summary; // one sentence, shown in `mpguard rules` and SARIF
+};
+
+/// A byte range in one file.
+struct Location {
+  SourceFileRef File;
+  uint32_t Begin = 0;
+  uint32_t End = 0;
+
+  uint32_t line() const { return File->lineOf(Begin); }
+  uint32_t endLine() const { return File->lineOf(End); }
+};
+
+/// One step of a multi-step hazard: "Pool created here", "called here".
+struct Note {
+  Location Loc;
+  std::string Message;
+};
+
+struct Finding {
+  const RuleInfo *Rule = nullptr;
+  Severity Level = Severity::Error;
+  Location Loc;
+  std::string Message;
+  /// Related locations, in the order of the hazard (call site first, the
+  /// process start last). Emitted as SARIF relatedLocations and codeFlows.
+  std::vector<Note> Related;
+  /// GitHub's primaryLocationLineHash of the primary line, computed while the
+  /// file's text is at hand.
+  std::string LineHash;
+};
+
+/// A file the run could not analyze: reported, never silently passed.
+struct ToolError {
+  enum Kind { Io, Encoding, Syntax, Limit, Internal };
+  Kind K;
+  std::string Path;    // display path
+  std::string Message; // says what and where, without the path
+  uint32_t Line = 0;   // 1-based, 0 when the error is about the whole file
+  uint32_t Column = 0; // 1-based code points
+};
+const char *toolErrorKindName(ToolError::Kind K);
+
+/// Deterministic report order: path, line, column, rule code, message.
+bool findingLess(const Finding &A, const Finding &B);
+
+} // namespace mpguard
+
+#endif

@@ -1,0 +1,165 @@
+//===- Discovery.cpp ------------------------------------------------------===//
+#include "driver/Discovery.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/Path.h"
+
+#include <algorithm>
+#include <set>
+
+namespace mpguard {
+
+namespace fs = llvm::sys::fs;
+namespace path = llvm::sys::path;
+
+namespace {
+
+/// ruff's default exclusions, plus the usual build folders.
+const char *const SkippedDirs[] = {
+    ".bzr",         ".direnv",   ".eggs",        ".git",
+    ".git-rewrite", ".hg",       ".ipynb_checkpoints", ".mypy_cache",
+    ".nox",         ".pants.d",  ".pyenv",       ".pytest_cache",
+    ".pytype",      ".ruff_cache", ".svn",       ".tox",
+    ".venv",        ".vscode",   "__pycache__",  "__pypackages__",
+    "_build",       "buck-out",  "build",        "dist",
+    "node_modules", "site-packages", "venv",     ".cache",
+};
+
+bool isSkippedDir(llvm::StringRef Dir) {
+  llvm::StringRef Name = path::filename(Dir);
+  for (const char *S : SkippedDirs)
+    if (Name == S)
+      return true;
+  llvm::SmallString<256> Cfg(Dir);
+  path::append(Cfg, "pyvenv.cfg");
+  return fs::exists(Cfg);
+}
+
+std::string normalize(llvm::StringRef P) {
+  llvm::SmallString<256> S(P);
+  path::remove_dots(S, /*remove_dot_dot=*/false);
+  std::string Out(S.str());
+  while (Out.size() > 2 && Out.compare(0, 2, "./") == 0)
+    Out.erase(0, 2);
+  return Out.empty() ? "." : Out;
+}
+
+std::string absolute(llvm::StringRef P) {
+  llvm::SmallString<256> S(P);
+  fs::make_absolute(S);
+  path::remove_dots(S, /*remove_dot_dot=*/true);
+  return std::string(S.str());
+}
+
+class Excluder {
+public:
+  Excluder(const std::vector<std::string> &Globs,
+           std::vector<ToolError> &Errors) {
+    for (const std::string &G : Globs) {
+      auto P = llvm::GlobPattern::create(G);
+      if (!P) {
+        Errors.push_back({ToolError::Io, G,
+                          "invalid --exclude pattern: " +
+                              llvm::toString(P.takeError()),
+                          0, 0});
+        continue;
+      }
+      Patterns.push_back(std::move(*P));
+    }
+  }
+
+  /// Matched against the file name, the displayed path and the absolute
+  /// path, so `--exclude tests`, `--exclude 'src/gen/*'` and
+  /// `--exclude '*_pb2.py'` all do what they say.
+  bool excluded(const std::string &Display, const std::string &Abs) const {
+    std::string Name = path::filename(Display).str();
+    for (const llvm::GlobPattern &P : Patterns)
+      if (P.match(Name) || P.match(Display) || P.match(Abs))
+        return true;
+    return false;
+  }
+
+private:
+  std::vector<llvm::GlobPattern> Patterns;
+};
+
+} // namespace
+
+bool isPythonPath(const std::string &P) {
+  llvm::StringRef Ext = path::extension(P);
+  return Ext == ".py" || Ext == ".pyw";
+}
+
+void discoverFiles(const std::vector<std::string> &Paths,
+                   const std::vector<std::string> &Exclude,
+                   const std::string &StdinFilename,
+                   std::vector<InputFile> &Files,
+                   std::vector<ToolError> &Errors) {
+  Excluder Ex(Exclude, Errors);
+  std::set<std::string> Seen;
+  auto Add = [&](const std::string &Display) {
+    std::string Abs = absolute(Display);
+    if (Seen.insert(Abs).second)
+      Files.push_back({normalize(Display), Abs, false});
+  };
+
+  for (const std::string &P : Paths) {
+    if (P == "-") {
+      std::string Name = StdinFilename.empty() ? "-" : StdinFilename;
+      Files.push_back({normalize(Name),
+                       StdinFilename.empty() ? "" : absolute(StdinFilename),
+                       true});
+      continue;
+    }
+    fs::file_status St;
+    if (std::error_code EC = fs::status(P, St, /*follow=*/true)) {
+      Errors.push_back({ToolError::Io, normalize(P), EC.message(), 0, 0});
+      continue;
+    }
+    if (fs::is_regular_file(St)) {
+      Add(P); // explicit files are analyzed whatever their name
+      continue;
+    }
+    if (!fs::is_directory(St)) {
+      Errors.push_back(
+          {ToolError::Io, normalize(P), "not a regular file or directory", 0,
+           0});
+      continue;
+    }
+    std::error_code EC;
+    for (fs::recursive_directory_iterator It(P, EC, /*follow_symlinks=*/false),
+         End;
+         It != End && !EC; It.increment(EC)) {
+      const std::string &Entry = It->path();
+      fs::file_type Type = It->type();
+      std::string Display = normalize(Entry);
+      if (Type == fs::file_type::directory_file) {
+        if (isSkippedDir(Entry) || Ex.excluded(Display, absolute(Entry)))
+          It.no_push();
+        continue;
+      }
+      if (Type == fs::file_type::symlink_file) {
+        // Follow symlinked files, never symlinked directories (loops).
+        fs::file_status Target;
+        if (fs::status(Entry, Target, true) || !fs::is_regular_file(Target))
+          continue;
+      } else if (Type != fs::file_type::regular_file) {
+        continue;
+      }
+      if (!isPythonPath(Entry) || Ex.excluded(Display, absolute(Entry)))
+        continue;
+      Add(Entry);
+    }
+    if (EC)
+      Errors.push_back({ToolError::Io, normalize(P),
+                        "cannot read directory: " + EC.message(), 0, 0});
+  }
+  std::sort(Files.begin(), Files.end(),
+            [](const InputFile &A, const InputFile &B) {
+              return A.DisplayPath < B.DisplayPath;
+            });
+}
+
+} // namespace mpguard

@@ -1,0 +1,35 @@
+//===- Discovery.h - Which files a run analyzes ----------------*- C++ -*-===//
+#ifndef MPGUARD_DRIVER_DISCOVERY_H
+#define MPGUARD_DRIVER_DISCOVERY_H
+
+#include "core/Finding.h"
+
+#include <string>
+#include <vector>
+
+namespace mpguard {
+
+struct InputFile {
+  std::string DisplayPath;  // as the user would write it, relative if given so
+  std::string AbsolutePath; // normalized
+  bool IsStdin = false;
+};
+
+/// Expands the command-line paths into a sorted, de-duplicated list of
+/// Python files. Directories are walked recursively without following
+/// symlinked directories (no loops); VCS folders, virtualenvs (a pyvenv.cfg
+/// or a conventional name), caches, node_modules and build outputs are
+/// skipped, as are paths matching an \p Exclude glob. Paths given explicitly
+/// are always analyzed. Missing or unreadable paths become ToolErrors.
+void discoverFiles(const std::vector<std::string> &Paths,
+                   const std::vector<std::string> &Exclude,
+                   const std::string &StdinFilename,
+                   std::vector<InputFile> &Files,
+                   std::vector<ToolError> &Errors);
+
+/// True for the file names mpguard analyzes as Python.
+bool isPythonPath(const std::string &Path);
+
+} // namespace mpguard
+
+#endif

@@ -1,0 +1,276 @@
+//===- Options.cpp - A small, strict argument parser ----------------------===//
+//
+// Hand-written rather than llvm::cl: libLLVM registers hundreds of global
+// cl::opt flags that would leak into `--help` and be accepted silently, and
+// cl exits with status 1 on usage errors where mpguard promises 2.
+//
+//===----------------------------------------------------------------------===//
+#include "driver/Options.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace mpguard {
+
+namespace {
+
+void splitList(const std::string &V, std::vector<std::string> &Out) {
+  size_t Begin = 0;
+  while (Begin <= V.size()) {
+    size_t End = V.find(',', Begin);
+    if (End == std::string::npos)
+      End = V.size();
+    std::string Item = V.substr(Begin, End - Begin);
+    size_t A = Item.find_first_not_of(" \t"), B = Item.find_last_not_of(" \t");
+    if (A != std::string::npos)
+      Out.push_back(Item.substr(A, B - A + 1));
+    Begin = End + 1;
+  }
+}
+
+struct ArgReader {
+  std::vector<std::string> Args;
+  size_t I = 0;
+  std::string &Error;
+
+  /// If Args[I] is --name or --name=value (or the short alias), consumes it
+  /// and its value.
+  bool take(const char *Long, const char *Short, std::string &Value,
+            bool &Failed) {
+    const std::string &A = Args[I];
+    std::string L = std::string("--") + Long;
+    bool Match = A == L || (Short && A == Short);
+    if (!Match && A.compare(0, L.size() + 1, L + "=") == 0) {
+      Value = A.substr(L.size() + 1);
+      ++I;
+      return true;
+    }
+    if (!Match)
+      return false;
+    if (I + 1 >= Args.size()) {
+      Error = "option '" + A + "' needs a value";
+      Failed = true;
+      return true;
+    }
+    Value = Args[I + 1];
+    I += 2;
+    return true;
+  }
+};
+
+} // namespace
+
+bool parseOptions(int Argc, const char *const *Argv, Options &O,
+                  std::string &Error) {
+  std::vector<std::string> Args(Argv + 1, Argv + Argc);
+  O.RawArgs.assign(Argv, Argv + Argc);
+  if (Args.empty()) {
+    O.Cmd = Command::Help;
+    return true;
+  }
+  const std::string &First = Args[0];
+  if (First == "--help" || First == "-h" || First == "help") {
+    O.Cmd = Command::Help;
+    if (Args.size() > 1)
+      O.HelpTopic = Args[1];
+    return true;
+  }
+  if (First == "--version" || First == "-V" || First == "version") {
+    O.Cmd = Command::Version;
+    return true;
+  }
+  if (First == "check")
+    O.Cmd = Command::Check;
+  else if (First == "rules")
+    O.Cmd = Command::Rules;
+  else if (First == "explain")
+    O.Cmd = Command::Explain;
+  else {
+    Error = "unknown command '" + First + "'";
+    if (First.size() > 3 && First.compare(First.size() - 3, 3, ".py") == 0)
+      Error += "; did you mean 'mpguard check " + First + "'?";
+    return false;
+  }
+
+  ArgReader R{std::vector<std::string>(Args.begin() + 1, Args.end()), 0,
+              Error};
+  bool OnlyPositional = false;
+  std::vector<std::string> Positional;
+  while (R.I < R.Args.size()) {
+    const std::string &A = R.Args[R.I];
+    if (OnlyPositional || A == "-" || A.empty() || A[0] != '-') {
+      Positional.push_back(A);
+      ++R.I;
+      continue;
+    }
+    if (A == "--") {
+      OnlyPositional = true;
+      ++R.I;
+      continue;
+    }
+    if (A == "--help" || A == "-h") {
+      O.HelpTopic = First;
+      O.Cmd = Command::Help;
+      return true;
+    }
+    std::string V;
+    bool Failed = false;
+    if (R.take("format", nullptr, V, Failed) ||
+        R.take("output-format", nullptr, V, Failed)) {
+      if (Failed)
+        return false;
+      if (V == "text" || V == "full")
+        O.Format = OutputFormat::Text;
+      else if (V == "concise")
+        O.Format = OutputFormat::Concise;
+      else if (V == "json")
+        O.Format = OutputFormat::Json;
+      else if (V == "sarif")
+        O.Format = OutputFormat::Sarif;
+      else {
+        Error = "invalid --format '" + V +
+                "' (expected text, concise, json or sarif)";
+        return false;
+      }
+      continue;
+    }
+    if (R.take("output", "-o", V, Failed)) {
+      if (Failed)
+        return false;
+      O.OutputFile = V;
+      continue;
+    }
+    if (R.take("select", nullptr, V, Failed)) {
+      if (Failed)
+        return false;
+      splitList(V, O.Select);
+      continue;
+    }
+    if (R.take("extend-select", nullptr, V, Failed)) {
+      if (Failed)
+        return false;
+      splitList(V, O.ExtendSelect);
+      continue;
+    }
+    if (R.take("ignore", nullptr, V, Failed)) {
+      if (Failed)
+        return false;
+      splitList(V, O.Ignore);
+      continue;
+    }
+    if (R.take("exclude", nullptr, V, Failed)) {
+      if (Failed)
+        return false;
+      splitList(V, O.Exclude);
+      continue;
+    }
+    if (R.take("stdin-filename", nullptr, V, Failed)) {
+      if (Failed)
+        return false;
+      O.StdinFilename = V;
+      continue;
+    }
+    if (R.take("jobs", "-j", V, Failed)) {
+      if (Failed)
+        return false;
+      char *End = nullptr;
+      long N = std::strtol(V.c_str(), &End, 10);
+      if (V.empty() || *End || N < 0 || N > 1024) {
+        Error = "invalid --jobs '" + V + "' (expected 0..1024; 0 = all cores)";
+        return false;
+      }
+      O.Jobs = unsigned(N);
+      continue;
+    }
+    if (R.take("color", nullptr, V, Failed)) {
+      if (Failed)
+        return false;
+      if (V == "auto")
+        O.Color = ColorMode::Auto;
+      else if (V == "always")
+        O.Color = ColorMode::Always;
+      else if (V == "never")
+        O.Color = ColorMode::Never;
+      else {
+        Error = "invalid --color '" + V + "' (expected auto, always or never)";
+        return false;
+      }
+      continue;
+    }
+    Error = "unknown option '" + A + "' for 'mpguard " + First + "'";
+    return false;
+  }
+
+  switch (O.Cmd) {
+  case Command::Check:
+    O.Paths = Positional.empty() ? std::vector<std::string>{"."} : Positional;
+    break;
+  case Command::Explain:
+    if (Positional.size() != 1) {
+      Error = "'mpguard explain' takes one rule code or slug";
+      return false;
+    }
+    O.ExplainRule = Positional[0];
+    break;
+  default:
+    if (!Positional.empty()) {
+      Error = "unexpected argument '" + Positional[0] + "'";
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string helpText(const std::string &Topic) {
+  if (Topic == "check")
+    return R"(Usage: mpguard check [OPTIONS] [PATH]...
+
+Analyze Python files for process-start hazards. PATH is a file or directory
+(default: .); directories are searched recursively for *.py files, skipping
+.git, virtualenvs, node_modules and build outputs. '-' reads stdin.
+
+Options:
+      --format <FMT>          text (default), concise, json or sarif
+  -o, --output <FILE>         write the report to FILE (atomically)
+      --select <RULES>        only these rules: codes, slugs or prefixes,
+                              comma-separated (e.g. MPG001,unguarded-set-start-method)
+      --extend-select <RULES> add rules to the selection
+      --ignore <RULES>        disable rules
+      --exclude <GLOB>        skip files and directories matching GLOB
+                              (repeatable, comma-separated)
+      --stdin-filename <NAME> the name of the file read from '-'
+  -j, --jobs <N>              analysis threads (default: one per core)
+      --color <WHEN>          auto (default), always or never
+  -h, --help                  show this help
+
+Exit status: 0 no findings, 1 findings, 2 usage, input or internal error.
+)";
+  if (Topic == "rules")
+    return R"(Usage: mpguard rules [--format text|json]
+
+List every rule: code, name, default severity and summary.
+)";
+  if (Topic == "explain")
+    return R"(Usage: mpguard explain <CODE|SLUG>
+
+Print a rule's page: what it finds, why it breaks, an example and the fix.
+)";
+  return R"(mpguard - finds Python multiprocessing start-method hazards before they ship
+
+Usage: mpguard <COMMAND> [OPTIONS]
+
+Commands:
+  check     Analyze files and report findings
+  rules     List the rules
+  explain   Show a rule's documentation
+  version   Show the version
+
+Options:
+  -h, --help     Show help (also: mpguard <COMMAND> --help)
+  -V, --version  Show the version
+
+Exit status: 0 no findings, 1 findings, 2 usage, input or internal error.
+)";
+}
+
+} // namespace mpguard

@@ -1,0 +1,38 @@
+//===- Options.h - The command line ----------------------------*- C++ -*-===//
+#ifndef MPGUARD_DRIVER_OPTIONS_H
+#define MPGUARD_DRIVER_OPTIONS_H
+
+#include <string>
+#include <vector>
+
+namespace mpguard {
+
+enum class Command { Check, Rules, Explain, Help, Version };
+enum class OutputFormat { Text, Concise, Json, Sarif };
+enum class ColorMode { Auto, Always, Never };
+
+struct Options {
+  Command Cmd = Command::Help;
+  std::vector<std::string> Paths; // check: files/dirs, "-" for stdin
+  std::string StdinFilename;
+  OutputFormat Format = OutputFormat::Text;
+  std::string OutputFile;
+  std::vector<std::string> Select, ExtendSelect, Ignore, Exclude;
+  unsigned Jobs = 0; // 0: one per core
+  ColorMode Color = ColorMode::Auto;
+  std::string ExplainRule;
+  std::string HelpTopic; // command whose help was asked for
+  std::vector<std::string> RawArgs;
+};
+
+/// Parses argv. On a usage error returns false with \p Error set (the caller
+/// prints it and exits 2).
+bool parseOptions(int Argc, const char *const *Argv, Options &O,
+                  std::string &Error);
+
+/// `mpguard --help` / `mpguard check --help`.
+std::string helpText(const std::string &Topic);
+
+} // namespace mpguard
+
+#endif

@@ -1,0 +1,24 @@
+//===- Runner.h - One analysis run, from paths to a Report -----*- C++ -*-===//
+#ifndef MPGUARD_DRIVER_RUNNER_H
+#define MPGUARD_DRIVER_RUNNER_H
+
+#include "driver/Options.h"
+#include "output/Report.h"
+
+#include <set>
+#include <string>
+
+namespace mpguard {
+
+/// Runs `mpguard check`: discovery, prefilter, parse and facts (in
+/// parallel), summaries, rules, sorting. Fills \p R; never throws.
+void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
+              Report &R);
+
+/// Whether a Python file's bytes mention anything the enabled rules look
+/// for. Files that do not are counted but never parsed.
+bool pythonPrefilter(std::string_view Bytes);
+
+} // namespace mpguard
+
+#endif

@@ -1,0 +1,179 @@
+//===- main.cpp - mpguard entry point -------------------------------------===//
+#include "core/RuleSelector.h"
+#include "driver/Options.h"
+#include "driver/Runner.h"
+#include "output/Report.h"
+#include "rules/Registry.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
+#include <cstring>
+
+using namespace mpguard;
+
+namespace {
+
+constexpr int ExitClean = 0;
+constexpr int ExitError = 2;
+
+int usageError(const std::string &Message) {
+  llvm::errs() << "mpguard: error: " << Message << "\n"
+               << "Run 'mpguard --help' for usage.\n";
+  return ExitError;
+}
+
+int listRules(const Options &O) {
+  if (O.Format == OutputFormat::Json) {
+    llvm::json::Array A;
+    for (const RuleInfo *R : ruleCatalogue())
+      A.push_back(llvm::json::Object{
+          {"code", R->Code},
+          {"name", R->Slug},
+          {"language", R->Lang == Language::Python ? "python" : "c++"},
+          {"severity", severityName(R->DefaultSeverity)},
+          {"summary", R->Summary},
+          {"page", std::string(rulePagePath(*R))}});
+    llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(A)))
+                 << "\n";
+    return ExitClean;
+  }
+  for (const RuleInfo *R : ruleCatalogue())
+    llvm::outs() << llvm::formatv("{0,-7} {1,-28} {2,-7} {3}\n", R->Code,
+                                  R->Slug, severityName(R->DefaultSeverity),
+                                  R->Summary);
+  return ExitClean;
+}
+
+int explain(const Options &O) {
+  const RuleInfo *R = findRule(O.ExplainRule);
+  if (!R)
+    return usageError("unknown rule '" + O.ExplainRule +
+                      "' (see 'mpguard rules')");
+  std::string_view Page = rulePage(*R);
+  if (Page.empty()) {
+    llvm::errs() << "mpguard: error: rule " << R->Code << " has no page\n";
+    return ExitError;
+  }
+  llvm::outs() << Page;
+  if (Page.back() != '\n')
+    llvm::outs() << "\n";
+  return ExitClean;
+}
+
+/// Writes through a temporary file renamed into place: a reader never sees
+/// half a report, and a failed run leaves no file behind.
+bool writeAtomically(const std::string &Path,
+                     llvm::function_ref<void(llvm::raw_ostream &)> Write,
+                     std::string &Error) {
+  llvm::SmallString<256> Temp;
+  llvm::SmallString<256> Model(Path);
+  Model += ".tmp-%%%%%%%%";
+  int FD = -1;
+  if (std::error_code EC = llvm::sys::fs::createUniqueFile(Model, FD, Temp)) {
+    Error = "cannot write '" + Path + "': " + EC.message();
+    return false;
+  }
+  {
+    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    Write(OS);
+    OS.close();
+    if (OS.has_error()) {
+      Error = "cannot write '" + Path + "': " + OS.error().message();
+      OS.clear_error();
+      llvm::sys::fs::remove(Temp);
+      return false;
+    }
+  }
+  if (std::error_code EC = llvm::sys::fs::rename(Temp, Path)) {
+    llvm::sys::fs::remove(Temp);
+    Error = "cannot write '" + Path + "': " + EC.message();
+    return false;
+  }
+  return true;
+}
+
+int check(const Options &O) {
+  std::set<std::string> Enabled;
+  std::string Error;
+  std::vector<std::string> Select = O.Select;
+  if (!O.ExtendSelect.empty() && !Select.empty())
+    Select.insert(Select.end(), O.ExtendSelect.begin(), O.ExtendSelect.end());
+  if (!resolveRuleSelection(ruleCatalogue(), Select, O.Ignore, Enabled,
+                            Error))
+    return usageError(Error);
+  for (const std::string &S : O.ExtendSelect)
+    if (matchSelector(ruleCatalogue(), S).empty())
+      return usageError("unknown rule selector '" + S + "' in --extend-select");
+
+  Report R;
+  runCheck(O, Enabled, R);
+
+  bool ToTerminal = O.OutputFile.empty() &&
+                    llvm::sys::Process::StandardOutIsDisplayed();
+  bool Color = O.Color == ColorMode::Always ||
+               (O.Color == ColorMode::Auto && ToTerminal &&
+                !std::getenv("NO_COLOR"));
+  bool ErrColor = O.Color == ColorMode::Always ||
+                  (O.Color == ColorMode::Auto &&
+                   llvm::sys::Process::StandardErrIsDisplayed() &&
+                   !std::getenv("NO_COLOR"));
+  writeToolErrors(R, ErrColor, llvm::errs());
+
+  auto Emit = [&](llvm::raw_ostream &OS) {
+    switch (O.Format) {
+    case OutputFormat::Text:
+    case OutputFormat::Concise: {
+      TextOptions T;
+      T.Color = Color;
+      T.ShowSource = O.Format == OutputFormat::Text;
+      writeText(R, T, OS);
+      break;
+    }
+    case OutputFormat::Json:
+      writeJson(R, OS);
+      break;
+    case OutputFormat::Sarif:
+      writeSarif(R, OS);
+      break;
+    }
+  };
+  if (O.OutputFile.empty()) {
+    Emit(llvm::outs());
+    llvm::outs().flush();
+  } else if (!writeAtomically(O.OutputFile, Emit, Error)) {
+    llvm::errs() << "mpguard: error: " << Error << "\n";
+    return ExitError;
+  }
+  return R.ExitCode;
+}
+
+} // namespace
+
+int main(int Argc, char **Argv) {
+  Options O;
+  std::string Error;
+  if (!parseOptions(Argc, Argv, O, Error))
+    return usageError(Error);
+  switch (O.Cmd) {
+  case Command::Help:
+    llvm::outs() << helpText(O.HelpTopic);
+    return Argc <= 1 ? ExitError : ExitClean;
+  case Command::Version:
+    llvm::outs() << "mpguard " << MPGUARD_VERSION << "\n";
+    return ExitClean;
+  case Command::Rules:
+    return listRules(O);
+  case Command::Explain:
+    return explain(O);
+  case Command::Check:
+    return check(O);
+  }
+  return ExitError;
+}

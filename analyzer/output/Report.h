@@ -1,0 +1,49 @@
+//===- Report.h - What a run found, ready to be written --------*- C++ -*-===//
+//
+// The emitters (text, JSON, SARIF) read only this: findings with their
+// source files, the files that could not be analyzed, and run metadata.
+// Nothing under output/ includes tree-sitter or clang headers.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MPGUARD_OUTPUT_REPORT_H
+#define MPGUARD_OUTPUT_REPORT_H
+
+#include "core/Finding.h"
+
+#include <string>
+#include <vector>
+
+namespace llvm {
+class raw_ostream;
+}
+
+namespace mpguard {
+
+struct Report {
+  std::vector<Finding> Findings; // sorted with findingLess
+  std::vector<ToolError> Errors; // sorted by path
+  std::vector<const RuleInfo *> Rules; // enabled rules, sorted by code
+  size_t FilesChecked = 0;      // files considered (after discovery)
+  size_t FilesAnalyzed = 0;     // files parsed (passed the prefilter)
+  std::string SourceRoot;       // absolute directory, no trailing slash
+  std::string WorkingDirectory; // absolute
+  std::vector<std::string> CommandLine;
+  int ExitCode = 0;
+};
+
+struct TextOptions {
+  bool Color = false;
+  bool ShowSource = true; // source line and caret under each finding
+};
+
+void writeText(const Report &R, const TextOptions &O, llvm::raw_ostream &OS);
+void writeJson(const Report &R, llvm::raw_ostream &OS);
+void writeSarif(const Report &R, llvm::raw_ostream &OS);
+
+/// Tool errors on stderr, for every format: "mpguard: error: path:line:col:
+/// message".
+void writeToolErrors(const Report &R, bool Color, llvm::raw_ostream &OS);
+
+} // namespace mpguard
+
+#endif

@@ -1,0 +1,230 @@
+//===- SarifOutput.cpp - SARIF 2.1.0 for GitHub code scanning and editors -===//
+//
+// Valid for GitHub code scanning by construction: the rules array with
+// ruleIndex on every result, repository-relative percent-encoded URIs under
+// %SRCROOT% (declared in originalUriBaseIds), 1-based columns in UTF-16 code
+// units, primaryLocationLineHash as codeql-action computes it, related
+// locations and a codeFlow for multi-step findings, and every file that
+// could not be analyzed as a toolExecutionNotification (the run then says
+// executionSuccessful: false). Objects are written with sorted keys and
+// results in report order, so equal input gives byte-identical output.
+//
+//===----------------------------------------------------------------------===//
+#include "output/Report.h"
+#include "output/Uri.h"
+
+#include "rules/Registry.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
+
+namespace mpguard {
+
+using llvm::json::Array;
+using llvm::json::Object;
+using llvm::json::Value;
+
+namespace {
+
+const char *SchemaUri = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/"
+                        "errata01/os/schemas/sarif-schema-2.1.0.json";
+
+class SarifWriter {
+public:
+  explicit SarifWriter(const Report &R) : R(R) {
+    for (size_t I = 0; I < R.Rules.size(); ++I)
+      RuleIndex[R.Rules[I]->Code] = int64_t(I);
+  }
+
+  Value run() {
+    Object Run{
+        {"tool", Object{{"driver", driver()}}},
+        {"invocations", Array{invocation()}},
+        {"results", results()},
+        {"columnKind", "utf16CodeUnits"},
+        {"automationDetails", Object{{"id", "mpguard/"}}},
+    };
+    if (!R.SourceRoot.empty())
+      Run["originalUriBaseIds"] = Object{
+          {"%SRCROOT%", Object{{"uri", fileUri(R.SourceRoot + "/")}}}};
+    return Object{{"$schema", SchemaUri},
+                  {"version", "2.1.0"},
+                  {"runs", Array{std::move(Run)}}};
+  }
+
+private:
+  const Report &R;
+  std::map<std::string, int64_t> RuleIndex;
+
+  static std::string helpUri(const RuleInfo &Rule) {
+    std::string Path(rulePagePath(Rule));
+    return std::string(MPGUARD_HOMEPAGE) + "/blob/main/" + Path;
+  }
+
+  Value driver() {
+    Array Rules;
+    for (const RuleInfo *Rule : R.Rules) {
+      std::string Page(rulePage(*Rule));
+      const char *Level = severityName(Rule->DefaultSeverity);
+      Rules.push_back(Object{
+          {"id", Rule->Code},
+          {"name", Rule->Slug},
+          {"shortDescription", Object{{"text", Rule->Summary}}},
+          {"fullDescription", Object{{"text", Rule->Summary}}},
+          {"help", Object{{"text", Page}, {"markdown", Page}}},
+          {"helpUri", helpUri(*Rule)},
+          {"defaultConfiguration", Object{{"level", Level}}},
+          {"properties",
+           Object{{"tags", Array{"correctness", "multiprocessing",
+                                 Rule->Lang == Language::Python ? "python"
+                                                                : "c++"}},
+                  {"precision", "high"},
+                  {"problem.severity", Level}}},
+      });
+    }
+    Array Notifications;
+    for (int K = ToolError::Io; K <= ToolError::Internal; ++K)
+      Notifications.push_back(Object{
+          {"id", toolErrorKindName(ToolError::Kind(K))},
+          {"shortDescription", Object{{"text", notificationText(K)}}},
+      });
+    return Object{{"name", "mpguard"},
+                  {"version", MPGUARD_VERSION},
+                  {"semanticVersion", MPGUARD_VERSION},
+                  {"informationUri", MPGUARD_HOMEPAGE},
+                  {"rules", std::move(Rules)},
+                  {"notifications", std::move(Notifications)}};
+  }
+
+  static const char *notificationText(int K) {
+    switch (K) {
+    case ToolError::Io:
+      return "A file or path could not be read.";
+    case ToolError::Encoding:
+      return "A file is not text in a supported encoding.";
+    case ToolError::Syntax:
+      return "A file has a syntax error and was not analyzed.";
+    case ToolError::Limit:
+      return "A file exceeds an analysis limit and was not analyzed.";
+    default:
+      return "The analyzer failed on a file.";
+    }
+  }
+
+  Object artifactLocation(const std::string &AbsolutePath,
+                          const std::string &DisplayPath) const {
+    std::string Rel;
+    if (relativeTo(AbsolutePath, R.SourceRoot, Rel))
+      return Object{{"uri", percentEncodePath(Rel)},
+                    {"uriBaseId", "%SRCROOT%"}};
+    if (!AbsolutePath.empty() && AbsolutePath[0] == '/')
+      return Object{{"uri", fileUri(AbsolutePath)}};
+    return Object{{"uri", percentEncodePath(DisplayPath)}};
+  }
+
+  Object physicalLocation(const Location &L) const {
+    const SourceFile &F = *L.File;
+    uint32_t StartLine = F.lineOf(L.Begin), EndLine = F.lineOf(L.End);
+    Object Region{{"startLine", StartLine},
+                  {"startColumn", F.utf16Column(L.Begin)},
+                  {"endLine", EndLine},
+                  {"endColumn", F.utf16Column(L.End)}};
+    Region["snippet"] = Object{{"text", std::string(F.lineText(StartLine))}};
+    return Object{
+        {"artifactLocation", artifactLocation(F.absolutePath(), F.path())},
+        {"region", std::move(Region)}};
+  }
+
+  Value results() {
+    Array Out;
+    for (const Finding &F : R.Findings) {
+      Object Res{
+          {"ruleId", F.Rule->Code},
+          {"ruleIndex", RuleIndex[F.Rule->Code]},
+          {"level", severityName(F.Level)},
+          {"message", Object{{"text", F.Message}}},
+          {"locations",
+           Array{Object{{"physicalLocation", physicalLocation(F.Loc)}}}},
+      };
+      if (!F.LineHash.empty())
+        Res["partialFingerprints"] =
+            Object{{"primaryLocationLineHash", F.LineHash}};
+      if (!F.Related.empty()) {
+        Array Related, Flow;
+        Flow.push_back(Object{
+            {"location",
+             Object{{"physicalLocation", physicalLocation(F.Loc)},
+                    {"message", Object{{"text", F.Message}}}}},
+            {"nestingLevel", 0}});
+        int64_t Id = 1, Level = 1;
+        for (const Note &N : F.Related) {
+          Related.push_back(Object{{"id", Id++},
+                                   {"physicalLocation", physicalLocation(N.Loc)},
+                                   {"message", Object{{"text", N.Message}}}});
+          Flow.push_back(Object{
+              {"location",
+               Object{{"physicalLocation", physicalLocation(N.Loc)},
+                      {"message", Object{{"text", N.Message}}}}},
+              {"nestingLevel", Level++}});
+        }
+        Res["relatedLocations"] = std::move(Related);
+        Res["codeFlows"] = Array{Object{
+            {"threadFlows", Array{Object{{"locations", std::move(Flow)}}}}}};
+      }
+      Out.push_back(std::move(Res));
+    }
+    return Out;
+  }
+
+  Value invocation() {
+    Array Notes;
+    for (const ToolError &E : R.Errors) {
+      Object Phys{{"artifactLocation",
+                   artifactLocation(absoluteOf(E.Path), E.Path)}};
+      if (E.Line)
+        Phys["region"] =
+            Object{{"startLine", E.Line}, {"startColumn", E.Column}};
+      Notes.push_back(Object{
+          {"level", "error"},
+          {"message", Object{{"text", E.Path + ": " + E.Message}}},
+          {"descriptor",
+           Object{{"id", toolErrorKindName(E.K)}, {"index", int64_t(E.K)}}},
+          {"locations",
+           Array{Object{{"physicalLocation", std::move(Phys)}}}},
+      });
+    }
+    Object Inv{{"executionSuccessful", R.Errors.empty() && R.ExitCode != 2},
+               {"exitCode", R.ExitCode},
+               {"toolExecutionNotifications", std::move(Notes)}};
+    if (!R.WorkingDirectory.empty())
+      Inv["workingDirectory"] =
+          Object{{"uri", fileUri(R.WorkingDirectory + "/")}};
+    Array Args;
+    for (const std::string &A : R.CommandLine)
+      Args.push_back(A);
+    Inv["arguments"] = std::move(Args);
+    return Inv;
+  }
+
+  std::string absoluteOf(const std::string &Path) const {
+    if (!Path.empty() && Path[0] == '/')
+      return Path;
+    if (R.WorkingDirectory.empty())
+      return Path;
+    std::string P = Path;
+    while (P.rfind("./", 0) == 0)
+      P = P.substr(2);
+    return R.WorkingDirectory + "/" + P;
+  }
+};
+
+} // namespace
+
+void writeSarif(const Report &R, llvm::raw_ostream &OS) {
+  OS << llvm::formatv("{0:2}", SarifWriter(R).run()) << "\n";
+}
+
+} // namespace mpguard

@@ -1,0 +1,116 @@
+//===- KnownApis.cpp ------------------------------------------------------===//
+#include "python/KnownApis.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+namespace mpguard {
+namespace python {
+
+static bool hasPrefix(const std::string &S, const char *Prefix) {
+  size_t N = std::strlen(Prefix);
+  return S.compare(0, N, Prefix) == 0 && (S.size() == N || S[N] == '.');
+}
+
+std::string canonicalName(const std::string &Q) {
+  static const char *const DropIns[] = {"torch.multiprocessing", "billiard",
+                                        "multiprocess"};
+  for (const char *P : DropIns)
+    if (hasPrefix(Q, P))
+      return "multiprocessing" + Q.substr(std::strlen(P));
+  return Q;
+}
+
+static bool isThreadBased(const std::string &Canon) {
+  return hasPrefix(Canon, "multiprocessing.dummy") ||
+         Canon == "multiprocessing.pool.ThreadPool" ||
+         Canon == "multiprocessing.ThreadPool";
+}
+
+bool startsProcessesWhenCalled(const std::string &Q) {
+  // torch-specific launchers, before the drop-in mapping erases "torch".
+  if (Q == "torch.multiprocessing.spawn" ||
+      Q == "torch.multiprocessing.start_processes" ||
+      Q == "torch.multiprocessing.spawn.spawn" ||
+      Q == "torch.multiprocessing.spawn.start_processes")
+    return true;
+  std::string C = canonicalName(Q);
+  if (isThreadBased(C))
+    return false;
+  static const char *const Starters[] = {
+      "multiprocessing.Pool",
+      "multiprocessing.pool.Pool",
+      "multiprocessing.context.BaseContext.Pool",
+      "multiprocessing.Manager",
+      "concurrent.futures.ProcessPoolExecutor",
+      "concurrent.futures.process.ProcessPoolExecutor",
+      "pebble.ProcessPool",
+      "pebble.pool.ProcessPool",
+  };
+  for (const char *S : Starters)
+    if (C == S)
+      return true;
+  return false;
+}
+
+bool startsProcessesOnStart(const std::string &C) {
+  if (isThreadBased(C))
+    return false;
+  static const char *const Classes[] = {
+      "multiprocessing.Process",
+      "multiprocessing.process.BaseProcess",
+      "multiprocessing.context.Process",
+      "multiprocessing.context.SpawnProcess",
+      "multiprocessing.context.ForkServerProcess",
+      "multiprocessing.context.ForkProcess",
+      "multiprocessing.managers.BaseManager",
+      "multiprocessing.managers.SyncManager",
+      "multiprocessing.managers.SharedMemoryManager",
+  };
+  for (const char *S : Classes)
+    if (C == S)
+      return true;
+  return false;
+}
+
+bool startsProcessesWhenIterated(const std::string &C) {
+  return C == "torch.utils.data.DataLoader" ||
+         C == "torch.utils.data.dataloader.DataLoader";
+}
+
+bool looksLikeClass(const std::string &C) {
+  size_t Dot = C.rfind('.');
+  std::string Last = Dot == std::string::npos ? C : C.substr(Dot + 1);
+  return !Last.empty() && std::isupper((unsigned char)Last[0]) &&
+         std::any_of(Last.begin(), Last.end(),
+                     [](char Ch) { return std::islower((unsigned char)Ch); });
+}
+
+bool isKnownLibraryName(const std::string &C) {
+  static const char *const Libraries[] = {
+      "multiprocessing", "concurrent", "threading", "os",     "sys",
+      "subprocess",      "torch",      "joblib",    "pebble", "loky",
+      "builtins",        "asyncio",    "signal",    "time",   "functools"};
+  for (const char *L : Libraries)
+    if (hasPrefix(C, L))
+      return true;
+  return false;
+}
+
+bool isKnownWildcardModule(const std::string &Module) {
+  std::string C = canonicalName(Module);
+  return C == "multiprocessing" || C == "multiprocessing.pool" ||
+         C == "concurrent.futures" || C == "joblib" || C == "pebble";
+}
+
+bool hasKnownMember(const std::string &Module, const std::string &Name) {
+  std::string C = canonicalName(Module + "." + Name);
+  return startsProcessesWhenCalled(Module + "." + Name) ||
+         startsProcessesOnStart(C) || C == "multiprocessing.set_start_method" ||
+         C == "multiprocessing.get_context" || C == "joblib.Parallel" ||
+         C == "joblib.parallel_backend" || C == "joblib.parallel_config";
+}
+
+} // namespace python
+} // namespace mpguard

@@ -1,0 +1,48 @@
+//===- KnownApis.h - What the libraries' names mean ------------*- C++ -*-===//
+//
+// The one table of library knowledge: which qualified names start processes,
+// which are threads, which packages are drop-ins for multiprocessing.
+// Extending coverage to a new library is an edit here and a test.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MPGUARD_PYTHON_KNOWNAPIS_H
+#define MPGUARD_PYTHON_KNOWNAPIS_H
+
+#include <string>
+
+namespace mpguard {
+namespace python {
+
+/// Maps drop-in packages onto multiprocessing: "torch.multiprocessing.Pool",
+/// "billiard.Pool" and "multiprocess.Pool" all become "multiprocessing.Pool".
+/// Other names are returned unchanged.
+std::string canonicalName(const std::string &QualifiedName);
+
+/// Calling it starts worker processes now (or, for executors, on first use):
+/// Pool, ProcessPoolExecutor, Manager(), torch.multiprocessing.spawn, ...
+/// Thread-based look-alikes (multiprocessing.pool.ThreadPool,
+/// multiprocessing.dummy) are not. Takes the name as written (not canonical).
+bool startsProcessesWhenCalled(const std::string &QualifiedName);
+
+/// Objects of this (canonical) class start a process on .start().
+bool startsProcessesOnStart(const std::string &CanonicalClass);
+
+/// Iterating objects of this class starts worker processes (DataLoader with
+/// num_workers > 0).
+bool startsProcessesWhenIterated(const std::string &CanonicalClass);
+
+/// Heuristic: the last component is CamelCase, so calling it constructs.
+bool looksLikeClass(const std::string &CanonicalName);
+
+/// A name from a library mpguard models (multiprocessing, concurrent,
+/// threading, ...): calls to it are not cross-module calls of project code.
+bool isKnownLibraryName(const std::string &CanonicalName);
+
+/// `from M import *` of a module whose exported names mpguard knows.
+bool isKnownWildcardModule(const std::string &Module);
+bool hasKnownMember(const std::string &Module, const std::string &Name);
+
+} // namespace python
+} // namespace mpguard
+
+#endif

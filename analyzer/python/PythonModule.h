@@ -1,0 +1,231 @@
+//===- PythonModule.h - Facts about one Python module ----------*- C++ -*-===//
+//
+// The Python frontend turns one file into a PythonModule in a single
+// tree-sitter traversal (FactBuilder). The facts are syntactic and small:
+// scopes, name bindings, a compact expression table for the expressions that
+// name things (names, attributes, calls, literals, sequences), call and
+// iteration sites with their guard state, guard regions and the module's
+// top-level statements. Resolver then gives names their meaning (imports,
+// aliases, contexts, rebinding, local functions and classes) and derives
+// Events (process starts, set_start_method, calls of local code), which is
+// all the rules and project/ read. Rules never see a syntax tree.
+//
+// Cross-module analysis extends this without a rewrite: unresolved imports
+// stay as qualified names ("helpers.run_all") on Events of kind ExternalCall,
+// which project/ can map onto another module's summaries.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MPGUARD_PYTHON_PYTHONMODULE_H
+#define MPGUARD_PYTHON_PYTHONMODULE_H
+
+#include "core/SourceFile.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace mpguard {
+namespace python {
+
+struct Span {
+  uint32_t Begin = 0;
+  uint32_t End = 0;
+};
+
+using ExprId = int32_t;
+using ScopeId = int32_t;
+constexpr ExprId NoExpr = -1;
+constexpr ScopeId NoScope = -1;
+constexpr ScopeId ModuleScope = 0;
+
+enum class ExprKind : uint8_t {
+  Name,      // Text = identifier
+  Attribute, // Base.Text
+  Call,      // Base(Args..., Keywords...)
+  String,    // Text = value of a plain (non-f) string literal
+  Number,    // Text = literal
+  True,
+  False,
+  None,
+  Sequence, // list/tuple/set/comprehension: Args = element expressions
+  Lambda,   // LambdaScope
+};
+
+struct Keyword {
+  std::string Name;
+  ExprId Value = NoExpr;
+};
+
+struct Expr {
+  ExprKind Kind;
+  Span Range;
+  std::string Text;
+  ExprId Base = NoExpr;
+  std::vector<ExprId> Args;
+  std::vector<Keyword> Keywords;
+  ScopeId LambdaScope = NoScope;
+};
+
+enum class ScopeKind : uint8_t { Module, Function, Class, Lambda };
+
+struct Scope {
+  ScopeKind Kind;
+  std::string Name;     // "f", "C", "<lambda>", "<module>"
+  std::string QualName; // "C.f", "outer.<locals>.inner"
+  ScopeId Parent = NoScope;
+  /// Where the scope's body runs: itself for functions and lambdas; for a
+  /// class body, the scope that executes the class statement.
+  ScopeId Exec = NoScope;
+  Span NameRange; // the identifier after def/class
+  Span Range;     // the whole definition
+  std::vector<ExprId> Bases;        // classes: base class expressions
+  std::vector<std::string> Globals; // functions: names declared global
+  bool IsStaticOrClassMethod = false;
+};
+
+enum class BindingKind : uint8_t {
+  Import,     // import a.b [as x]: Module = "a" (or "a.b" with alias)
+  ImportFrom, // from m import n [as x]: Module = m (leading dots kept), Member
+  Wildcard,   // from m import *
+  Assign,     // x = Value (Value may be NoExpr: unknown)
+  Def,        // def / class: Target
+  Loop,       // for x in Value / comprehension variable
+  With,       // with Value as x
+  Param,      // function parameter (FirstOfMethod for self/cls)
+};
+
+struct Binding {
+  std::string Name;
+  BindingKind Kind;
+  ScopeId In = NoScope;   // scope the name lives in
+  ScopeId From = NoScope; // scope whose code binds it (resolves Value)
+  uint32_t Pos = 0;       // visible to code at or after this byte
+  std::string Module;
+  std::string Member;
+  ExprId Value = NoExpr;
+  ScopeId Target = NoScope;
+  bool FirstOfMethod = false;
+  bool Guarded = false;
+  Span Range;
+};
+
+/// One arm of an if/elif/else or match chain. Two sites with the same If but
+/// different Arm never run in the same pass.
+struct BranchStep {
+  uint32_t If;
+  uint16_t Arm;
+};
+
+struct Site {
+  ExprId E = NoExpr; // the call, or the iterated expression
+  ScopeId In = NoScope;
+  ScopeId Exec = NoScope;
+  bool Guarded = false;
+  /// Inside `try:` whose handlers catch RuntimeError (or broader).
+  bool CatchesRuntimeError = false;
+  std::vector<BranchStep> Branches;
+  std::vector<ExprId> WithItems; // enclosing with-statement items, same scope
+};
+
+enum class GuardKind : uint8_t {
+  NameEqualsMain,  // if __name__ == "__main__" (and variants)
+  ElseOfNotMain,   // else of if __name__ != "__main__"
+  EarlyExit,       // if __name__ != "__main__": sys.exit() — rest of block
+  MatchCase,       // match __name__: case "__main__":
+  MainProcessName, // current_process().name == "MainProcess"
+  NoParentProcess, // parent_process() is None
+};
+
+struct GuardRegion {
+  GuardKind Kind;
+  ScopeId In;
+  Span Condition; // the test (or the early-exit statement)
+  Span Body;      // the region that only runs in the main process
+};
+
+enum class StmtKind : uint8_t {
+  Import,
+  FunctionDef,
+  ClassDef,
+  Assign,
+  Expression,
+  Guard,
+  Other,
+};
+
+/// A top-level statement of the module, in order (for fixes and summaries).
+struct Statement {
+  StmtKind Kind;
+  Span Range;
+  bool Guarded;
+};
+
+enum class EventKind : uint8_t {
+  ProcessStart,   // Pool(), Process.start(), executor, manager, ...
+  SetStartMethod, // multiprocessing.set_start_method(...)
+  LocalCall,      // a call of a function/method/class defined in this module
+  ExternalCall,   // a call of a name imported from elsewhere (not resolved)
+};
+
+struct Event {
+  EventKind Kind;
+  Span Range;
+  ScopeId Exec = NoScope;
+  uint32_t SiteIndex = 0; // into Calls or Iterations (IsIteration)
+  bool IsIteration = false;
+  bool Guarded = false;
+  bool Force = false;   // set_start_method(..., force=True)
+  std::string What;     // source text of the callee, for messages
+  std::string Target;   // ExternalCall: qualified name; SetStartMethod: method
+  ScopeId Callee = NoScope; // LocalCall
+};
+
+class PythonModule {
+public:
+  SourceFileRef File;
+  std::string ModuleName; // dotted name guessed from the path ("pkg.mod")
+  /// The file's top-level code never re-runs in spawn/forkserver children:
+  /// a package __main__.py, or a script named ipython.py.
+  bool NotRerunInChildren = false;
+
+  std::vector<Expr> Exprs;
+  std::vector<Scope> Scopes; // [0] is the module
+  std::vector<Binding> Bindings;
+  std::vector<Site> Calls;
+  std::vector<Site> Iterations;
+  std::vector<GuardRegion> Guards;
+  std::vector<Statement> TopLevel;
+
+  // Filled by Resolver.
+  std::vector<Event> Events;
+
+  const Expr &expr(ExprId Id) const { return Exprs[size_t(Id)]; }
+  std::string_view text(Span S) const {
+    return File->text().substr(S.Begin, S.End - S.Begin);
+  }
+};
+
+/// Builds the module's facts from its source (one parse, one traversal) and
+/// resolves them. Sets \p Error (and returns null) on a syntax error or a
+/// tree nested too deeply to analyze.
+struct ParseFailure {
+  enum Kind { Syntax, TooDeep } K;
+  std::string Message;
+  uint32_t Offset = 0;
+};
+std::unique_ptr<PythonModule> buildPythonModule(SourceFileRef File,
+                                                ParseFailure &Error);
+
+/// Resolves names and derives Events (Resolver.cpp).
+void resolveEvents(PythonModule &M);
+
+/// Whether two sites can run in the same pass (not in different arms of one
+/// if/elif/else or match).
+bool mayRunTogether(const Site &A, const Site &B);
+
+} // namespace python
+} // namespace mpguard
+
+#endif

@@ -1,0 +1,57 @@
+//===- PythonRule.h - The interface of a Python rule -----------*- C++ -*-===//
+//
+// A rule reads facts (PythonModule) and summaries (ModuleSummary) and
+// reports Findings. It never walks a syntax tree: the frontend's single
+// traversal has already produced everything it may ask about.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MPGUARD_PYTHON_PYTHONRULE_H
+#define MPGUARD_PYTHON_PYTHONRULE_H
+
+#include "core/Finding.h"
+#include "project/Project.h"
+#include "python/PythonModule.h"
+
+#include <vector>
+
+namespace mpguard {
+namespace python {
+
+class PythonCheck {
+public:
+  PythonCheck(const PythonModule &M, const project::ModuleSummary &S,
+              const RuleInfo &Rule, std::vector<Finding> &Out)
+      : Module(M), Summary(S), Rule(Rule), Out(Out) {}
+
+  const PythonModule &Module;
+  const project::ModuleSummary &Summary;
+
+  Location loc(Span S) const { return Location{Module.File, S.Begin, S.End}; }
+
+  /// Reports a finding of this rule at \p At; returns it for related notes.
+  Finding &report(Span At, std::string Message) {
+    Finding F;
+    F.Rule = &Rule;
+    F.Level = Rule.DefaultSeverity;
+    F.Loc = loc(At);
+    F.Message = std::move(Message);
+    Out.push_back(std::move(F));
+    return Out.back();
+  }
+
+private:
+  const RuleInfo &Rule;
+  std::vector<Finding> &Out;
+};
+
+class PythonRule {
+public:
+  virtual ~PythonRule() = default;
+  virtual const RuleInfo &info() const = 0;
+  virtual void check(PythonCheck &C) const = 0;
+};
+
+} // namespace python
+} // namespace mpguard
+
+#endif

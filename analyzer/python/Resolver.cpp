@@ -1,0 +1,477 @@
+//===- Resolver.cpp - Names to meanings, sites to events ------------------===//
+//
+// Gives each call and iteration site a meaning by resolving its expression
+// through the module's bindings: imports and aliases (`import multiprocessing
+// as mp`, `from multiprocessing import Pool as P`), drop-in packages
+// (torch.multiprocessing, billiard, multiprocess), context objects
+// (`ctx = mp.get_context("spawn"); ctx.Pool()`), module rebinding
+// (`multiprocessing = multiprocessing.get_context("spawn")`), instances of
+// known classes and of local classes (including Process subclasses), and
+// local functions and methods. The result is the module's Events.
+//
+//===----------------------------------------------------------------------===//
+#include "python/KnownApis.h"
+#include "python/PythonModule.h"
+
+#include <algorithm>
+#include <memory>
+
+namespace mpguard {
+namespace python {
+
+namespace {
+
+struct Value {
+  enum Kind : uint8_t {
+    Unknown,
+    QName,         // a module or a module-level name: Name
+    Instance,      // an object of class Name (canonical) / local class Scope
+    LocalFunction, // Scope
+    LocalClass,    // Scope
+    Sequence,      // elements like Elem
+  } K = Unknown;
+  std::string Name;
+  std::string Context; // start method of the context it came from
+  ScopeId Scope = NoScope;
+  ExprId Origin = NoExpr; // Instance: the constructor call
+  std::shared_ptr<Value> Elem;
+};
+
+class Resolver {
+public:
+  explicit Resolver(PythonModule &M) : M(M) {
+    for (size_t I = 0; I < M.Bindings.size(); ++I) {
+      const Binding &B = M.Bindings[I];
+      ByScope[{B.In, B.Name}].push_back(uint32_t(I));
+    }
+  }
+
+  void run() {
+    for (size_t I = 0; I < M.Calls.size(); ++I)
+      classifyCall(uint32_t(I));
+    for (size_t I = 0; I < M.Iterations.size(); ++I)
+      classifyIteration(uint32_t(I));
+    std::stable_sort(M.Events.begin(), M.Events.end(),
+                     [](const Event &A, const Event &B) {
+                       return A.Range.Begin < B.Range.Begin;
+                     });
+  }
+
+private:
+  PythonModule &M;
+  struct KeyHash {
+    size_t operator()(const std::pair<ScopeId, std::string> &K) const {
+      return std::hash<std::string>()(K.second) * 31 + size_t(K.first);
+    }
+  };
+  std::unordered_map<std::pair<ScopeId, std::string>, std::vector<uint32_t>,
+                     KeyHash>
+      ByScope;
+  unsigned Depth = 0;
+
+  // --- name lookup ----------------------------------------------------------
+
+  /// The binding of \p Name seen by code in scope \p From at byte \p Pos.
+  /// In the scope of the use, bindings before the use win (module code runs
+  /// top to bottom; rebinding is seen in order); in enclosing scopes, whose
+  /// code has finished by the time a function runs, the last one does.
+  const Binding *lookup(const std::string &Name, ScopeId From, uint32_t Pos) {
+    bool First = true;
+    for (ScopeId S = From; S != NoScope; S = M.Scopes[size_t(S)].Parent) {
+      const Scope &Sc = M.Scopes[size_t(S)];
+      // Class bodies are not visible from functions nested in them.
+      if (!First && Sc.Kind == ScopeKind::Class)
+        continue;
+      auto It = ByScope.find({S, Name});
+      if (It != ByScope.end()) {
+        const Binding *Best = nullptr;
+        for (uint32_t Idx : It->second) {
+          const Binding &B = M.Bindings[Idx];
+          if (!First || B.Pos <= Pos || B.Pos == UINT32_MAX)
+            if (!First || B.Pos != UINT32_MAX || S != From)
+              Best = &B;
+        }
+        // A function-local name used before its (loop) assignment.
+        if (!Best && First && Sc.Kind != ScopeKind::Module &&
+            Sc.Kind != ScopeKind::Class)
+          Best = &M.Bindings[It->second.back()];
+        if (Best)
+          return Best;
+      }
+      if (S == ModuleScope) {
+        // `from multiprocessing import *`
+        auto W = ByScope.find({S, "*"});
+        if (W != ByScope.end())
+          for (uint32_t Idx : W->second) {
+            const Binding &B = M.Bindings[Idx];
+            if (isKnownWildcardModule(B.Module) && hasKnownMember(B.Module, Name))
+              return &B;
+          }
+      }
+      First = false;
+    }
+    return nullptr;
+  }
+
+  Value fromBinding(const Binding &B, const std::string &Name) {
+    Value V;
+    switch (B.Kind) {
+    case BindingKind::Import:
+      V.K = Value::QName;
+      V.Name = B.Module;
+      return V;
+    case BindingKind::ImportFrom:
+      V.K = Value::QName;
+      V.Name = B.Module + "." + B.Member;
+      return V;
+    case BindingKind::Wildcard:
+      V.K = Value::QName;
+      V.Name = B.Module + "." + Name;
+      return V;
+    case BindingKind::Def:
+      V.K = M.Scopes[size_t(B.Target)].Kind == ScopeKind::Class
+                ? Value::LocalClass
+                : Value::LocalFunction;
+      V.Scope = B.Target;
+      return V;
+    case BindingKind::Assign:
+    case BindingKind::With:
+      return B.Value == NoExpr ? V : resolve(B.Value, B.From, B.Pos);
+    case BindingKind::Loop: {
+      if (B.Value == NoExpr)
+        return V;
+      Value Seq = resolve(B.Value, B.From, B.Pos);
+      if (Seq.K == Value::Sequence && Seq.Elem)
+        return *Seq.Elem;
+      return V;
+    }
+    case BindingKind::Param:
+      if (B.FirstOfMethod) {
+        ScopeId Cls = M.Scopes[size_t(B.In)].Parent;
+        return instanceOfLocalClass(Cls, NoExpr);
+      }
+      return V;
+    }
+    return V;
+  }
+
+  // --- values -------------------------------------------------------------
+
+  /// An instance of local class \p Cls: if one of its bases (transitively)
+  /// is a known class such as multiprocessing.Process, the instance has that
+  /// type too.
+  Value instanceOfLocalClass(ScopeId Cls, ExprId Origin) {
+    Value V;
+    V.K = Value::Instance;
+    V.Scope = Cls;
+    V.Origin = Origin;
+    std::vector<ScopeId> Work{Cls};
+    for (size_t I = 0; I < Work.size() && I < 32; ++I) {
+      const Scope &Sc = M.Scopes[size_t(Work[I])];
+      for (ExprId Base : Sc.Bases) {
+        if (Base == NoExpr)
+          continue;
+        Value B = resolve(Base, Sc.Parent, Sc.Range.Begin);
+        if (B.K == Value::QName) {
+          V.Name = canonicalName(B.Name);
+          V.Context = B.Context;
+          return V;
+        }
+        if (B.K == Value::LocalClass)
+          Work.push_back(B.Scope);
+      }
+    }
+    return V;
+  }
+
+  /// Method \p Name of local class \p Cls or its local bases.
+  ScopeId findMethod(ScopeId Cls, const std::string &Name) {
+    std::vector<ScopeId> Work{Cls};
+    for (size_t I = 0; I < Work.size() && I < 32; ++I) {
+      for (size_t S = 0; S < M.Scopes.size(); ++S) {
+        const Scope &Sc = M.Scopes[S];
+        if (Sc.Parent == Work[I] && Sc.Name == Name &&
+            Sc.Kind == ScopeKind::Function)
+          return ScopeId(S);
+      }
+      const Scope &C = M.Scopes[size_t(Work[I])];
+      for (ExprId Base : C.Bases) {
+        if (Base == NoExpr)
+          continue;
+        Value B = resolve(Base, C.Parent, C.Range.Begin);
+        if (B.K == Value::LocalClass)
+          Work.push_back(B.Scope);
+      }
+    }
+    return NoScope;
+  }
+
+  std::string literal(ExprId E) const {
+    if (E == NoExpr)
+      return {};
+    const Expr &X = M.expr(E);
+    return X.Kind == ExprKind::String ? X.Text : std::string();
+  }
+
+  Value resolve(ExprId Id, ScopeId From, uint32_t Pos) {
+    Value V;
+    if (Id == NoExpr || Depth > 48)
+      return V;
+    ++Depth;
+    V = resolveImpl(Id, From, Pos);
+    --Depth;
+    return V;
+  }
+
+  Value resolveImpl(ExprId Id, ScopeId From, uint32_t Pos) {
+    const Expr &E = M.expr(Id);
+    Value V;
+    switch (E.Kind) {
+    case ExprKind::Name: {
+      const Binding *B = lookup(E.Text, From, Pos);
+      if (!B)
+        return V;
+      // The binding's own value is resolved from where it was bound.
+      return fromBinding(*B, E.Text);
+    }
+    case ExprKind::Attribute: {
+      Value Base = resolve(E.Base, From, Pos);
+      if (Base.K == Value::QName) {
+        Base.Name += "." + E.Text;
+        return Base;
+      }
+      if (Base.K == Value::Instance && Base.Scope != NoScope) {
+        ScopeId Method = findMethod(Base.Scope, E.Text);
+        if (Method != NoScope) {
+          V.K = Value::LocalFunction;
+          V.Scope = Method;
+          return V;
+        }
+      }
+      if (Base.K == Value::LocalClass) {
+        ScopeId Method = findMethod(Base.Scope, E.Text);
+        if (Method != NoScope) {
+          V.K = Value::LocalFunction;
+          V.Scope = Method;
+        }
+      }
+      return V;
+    }
+    case ExprKind::Call: {
+      Value Callee = resolve(E.Base, From, Pos);
+      if (Callee.K == Value::LocalClass)
+        return instanceOfLocalClass(Callee.Scope, Id);
+      if (Callee.K != Value::QName)
+        return V;
+      std::string Canon = canonicalName(Callee.Name);
+      if (Canon == "multiprocessing.get_context") {
+        // A context object behaves like the multiprocessing namespace with
+        // a fixed start method.
+        V.K = Value::QName;
+        V.Name = Callee.Name.substr(0, Callee.Name.rfind('.'));
+        V.Context = literal(E.Args.empty() ? keyword(E, "method") : E.Args[0]);
+        if (V.Context.empty())
+          V.Context = Callee.Context;
+        return V;
+      }
+      if (looksLikeClass(Canon)) {
+        V.K = Value::Instance;
+        V.Name = Canon;
+        V.Context = Callee.Context;
+        V.Origin = Id;
+      }
+      return V;
+    }
+    case ExprKind::Sequence: {
+      V.K = Value::Sequence;
+      if (!E.Args.empty())
+        V.Elem = std::make_shared<Value>(resolve(E.Args[0], From, Pos));
+      return V;
+    }
+    case ExprKind::Lambda:
+      V.K = Value::LocalFunction;
+      V.Scope = E.LambdaScope;
+      return V;
+    default:
+      return V;
+    }
+  }
+
+  ExprId keyword(const Expr &Call, const char *Name) const {
+    for (const Keyword &K : Call.Keywords)
+      if (K.Name == Name)
+        return K.Value;
+    return NoExpr;
+  }
+
+  // --- events -------------------------------------------------------------
+
+  Event makeEvent(EventKind K, const Site &S, uint32_t Index, bool Iteration,
+                  Span Range, std::string What) {
+    Event Ev;
+    Ev.Kind = K;
+    Ev.Range = Range;
+    Ev.Exec = S.Exec;
+    Ev.SiteIndex = Index;
+    Ev.IsIteration = Iteration;
+    Ev.Guarded = S.Guarded;
+    Ev.What = std::move(What);
+    return Ev;
+  }
+
+  std::string sourceText(ExprId E) const {
+    std::string T(M.text(M.expr(E).Range));
+    // One line, bounded: it goes into a message.
+    for (char &C : T)
+      if (C == '\n' || C == '\r' || C == '\t')
+        C = ' ';
+    if (T.size() > 60)
+      T = T.substr(0, 57) + "...";
+    return T;
+  }
+
+  /// joblib: `backend="multiprocessing"` on Parallel(...), or an enclosing
+  /// `with parallel_backend("multiprocessing")` / parallel_config(...).
+  bool joblibUsesMultiprocessing(const Value &Parallel, const Site &S) {
+    std::string Backend;
+    if (Parallel.Origin != NoExpr)
+      Backend = literal(keyword(M.expr(Parallel.Origin), "backend"));
+    if (Backend.empty()) {
+      for (ExprId W : S.WithItems) {
+        const Expr &X = M.expr(W);
+        if (X.Kind != ExprKind::Call)
+          continue;
+        Value C = resolve(X.Base, S.In, X.Range.Begin);
+        std::string Canon =
+            C.K == Value::QName ? canonicalName(C.Name) : std::string();
+        if (Canon == "joblib.parallel_backend" ||
+            Canon == "joblib.parallel_config") {
+          std::string B = literal(X.Args.empty() ? keyword(X, "backend")
+                                                 : X.Args[0]);
+          if (!B.empty())
+            Backend = B;
+        }
+      }
+    }
+    return Backend == "multiprocessing";
+  }
+
+  void classifyCall(uint32_t Index) {
+    const Site &S = M.Calls[Index];
+    const Expr &Call = M.expr(S.E);
+    if (Call.Base == NoExpr)
+      return;
+    const Expr &CalleeExpr = M.expr(Call.Base);
+    Value Callee = resolve(Call.Base, S.In, Call.Range.Begin);
+    std::string What = sourceText(Call.Base);
+
+    if (Callee.K == Value::QName) {
+      std::string Canon = canonicalName(Callee.Name);
+      if (Canon == "multiprocessing.set_start_method") {
+        Event Ev = makeEvent(EventKind::SetStartMethod, S, Index, false,
+                             Call.Range, What);
+        ExprId Force =
+            Call.Args.size() >= 2 ? Call.Args[1] : keyword(Call, "force");
+        Ev.Force = Force != NoExpr && M.expr(Force).Kind == ExprKind::True;
+        Ev.Target =
+            literal(Call.Args.empty() ? keyword(Call, "method") : Call.Args[0]);
+        M.Events.push_back(std::move(Ev));
+        return;
+      }
+      if (startsProcessesWhenCalled(Callee.Name) &&
+          startMethodOf(Callee, Call, S) != "fork") {
+        M.Events.push_back(makeEvent(EventKind::ProcessStart, S, Index, false,
+                                     Call.Range, What));
+        return;
+      }
+      if (!isKnownLibraryName(Canon)) {
+        Event Ev = makeEvent(EventKind::ExternalCall, S, Index, false,
+                             Call.Range, What);
+        Ev.Target = Callee.Name;
+        M.Events.push_back(std::move(Ev));
+      }
+      return;
+    }
+
+    if (Callee.K == Value::LocalFunction || Callee.K == Value::LocalClass) {
+      ScopeId Target = Callee.Scope;
+      if (Callee.K == Value::LocalClass)
+        Target = findMethod(Callee.Scope, "__init__");
+      if (Target == NoScope)
+        return;
+      Event Ev =
+          makeEvent(EventKind::LocalCall, S, Index, false, Call.Range, What);
+      Ev.Callee = Target;
+      M.Events.push_back(std::move(Ev));
+      return;
+    }
+
+    if (Callee.K == Value::Instance && Callee.Name == "joblib.Parallel" &&
+        joblibUsesMultiprocessing(Callee, S)) {
+      M.Events.push_back(makeEvent(EventKind::ProcessStart, S, Index, false,
+                                   Call.Range, What));
+      return;
+    }
+
+    // obj.start() on a Process or manager object.
+    if (CalleeExpr.Kind == ExprKind::Attribute && CalleeExpr.Text == "start") {
+      Value Obj = resolve(CalleeExpr.Base, S.In, Call.Range.Begin);
+      if (Obj.K == Value::Instance && startsProcessesOnStart(Obj.Name) &&
+          Obj.Context != "fork") {
+        M.Events.push_back(makeEvent(EventKind::ProcessStart, S, Index, false,
+                                     Call.Range, What));
+      }
+    }
+  }
+
+  /// The start method a process-starting call will use, as far as the code
+  /// says: the context it came from, or an executor's mp_context.
+  std::string startMethodOf(const Value &Callee, const Expr &Call,
+                            const Site &S) {
+    if (!Callee.Context.empty())
+      return Callee.Context;
+    ExprId Ctx = keyword(Call, "mp_context");
+    if (Ctx == NoExpr)
+      return {};
+    Value C = resolve(Ctx, S.In, Call.Range.Begin);
+    return C.K == Value::QName ? C.Context : std::string();
+  }
+
+  void classifyIteration(uint32_t Index) {
+    const Site &S = M.Iterations[Index];
+    ExprId Iterated = S.E;
+    const Expr &E = M.expr(Iterated);
+    // for x in enumerate(loader) / iter(loader) / tqdm(loader) ...
+    if (E.Kind == ExprKind::Call && !E.Args.empty() && E.Base != NoExpr &&
+        M.expr(E.Base).Kind == ExprKind::Name) {
+      const std::string &Fn = M.expr(E.Base).Text;
+      if (Fn == "enumerate" || Fn == "iter" || Fn == "list" || Fn == "tqdm" ||
+          Fn == "zip")
+        Iterated = E.Args[0];
+    }
+    Value V = resolve(Iterated, S.In, E.Range.Begin);
+    if (V.K != Value::Instance || !startsProcessesWhenIterated(V.Name) ||
+        V.Origin == NoExpr)
+      return;
+    const Expr &Ctor = M.expr(V.Origin);
+    ExprId Workers = keyword(Ctor, "num_workers");
+    if (Workers == NoExpr)
+      return; // default 0: iteration stays in this process
+    const Expr &W = M.expr(Workers);
+    if (W.Kind == ExprKind::Number && W.Text == "0")
+      return;
+    M.Events.push_back(makeEvent(EventKind::ProcessStart, S, Index, true,
+                                 E.Range,
+                                 "iterating " + sourceText(Iterated)));
+  }
+};
+
+} // namespace
+
+void resolveEvents(PythonModule &M) {
+  M.Events.clear();
+  Resolver(M).run();
+}
+
+} // namespace python
+} // namespace mpguard

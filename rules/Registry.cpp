@@ -1,0 +1,73 @@
+//===- Registry.cpp - One explicit, sorted list of rules ------------------===//
+//
+// Adding a rule: write rules/<lang>/<slug>/<Name>Rule.cpp defining
+// `const python::PythonRule &<name>Rule()`, declare it below and add it to
+// the list, in code order. No static registration, no linker tricks.
+//
+//===----------------------------------------------------------------------===//
+#include "rules/Registry.h"
+
+#include "core/RulePages.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace mpguard {
+
+const python::PythonRule &unguardedProcessStartRule();   // MPG001
+const python::PythonRule &unguardedSetStartMethodRule(); // MPG002
+
+const std::vector<const python::PythonRule *> &pythonRules() {
+  static const std::vector<const python::PythonRule *> Rules = {
+      &unguardedProcessStartRule(),
+      &unguardedSetStartMethodRule(),
+  };
+  return Rules;
+}
+
+const std::vector<const RuleInfo *> &ruleCatalogue() {
+  static const std::vector<const RuleInfo *> Catalogue = [] {
+    std::vector<const RuleInfo *> C;
+    for (const python::PythonRule *R : pythonRules())
+      C.push_back(&R->info());
+    std::sort(C.begin(), C.end(), [](const RuleInfo *A, const RuleInfo *B) {
+      return std::string_view(A->Code) < std::string_view(B->Code);
+    });
+    return C;
+  }();
+  return Catalogue;
+}
+
+const RuleInfo *findRule(std::string_view CodeOrSlug) {
+  for (const RuleInfo *R : ruleCatalogue()) {
+    std::string_view Code = R->Code;
+    bool SameCode = Code.size() == CodeOrSlug.size() &&
+                    std::equal(Code.begin(), Code.end(), CodeOrSlug.begin(),
+                               [](char A, char B) {
+                                 return std::toupper((unsigned char)A) ==
+                                        std::toupper((unsigned char)B);
+                               });
+    if (SameCode || CodeOrSlug == R->Slug)
+      return R;
+  }
+  return nullptr;
+}
+
+static const RulePage *pageOf(const RuleInfo &Rule) {
+  for (const RulePage &P : rulePages())
+    if (P.Slug == Rule.Slug)
+      return &P;
+  return nullptr;
+}
+
+std::string_view rulePage(const RuleInfo &Rule) {
+  const RulePage *P = pageOf(Rule);
+  return P ? P->Markdown : std::string_view();
+}
+
+std::string_view rulePagePath(const RuleInfo &Rule) {
+  const RulePage *P = pageOf(Rule);
+  return P ? P->RepoPath : std::string_view();
+}
+
+} // namespace mpguard

@@ -1,0 +1,75 @@
+//===- UnguardedProcessStartRule.cpp - MPG001 -----------------------------===//
+//
+/// A process start (Pool, Process.start, ProcessPoolExecutor, Manager, torch
+/// spawn, DataLoader workers, joblib's multiprocessing backend, pebble) that
+/// runs while the module is imported. Spawn and forkserver children re-run
+/// the main module and every module it imports, so each child tries to
+/// start processes again during its bootstrapping phase and fails.
+/// Reported at the module-level statement: the process start itself, or the
+/// call that reaches it (with the path to it as related locations).
+//
+//===----------------------------------------------------------------------===//
+#include "python/PythonRule.h"
+
+namespace mpguard {
+namespace {
+
+using namespace python;
+
+class UnguardedProcessStartRule final : public PythonRule {
+public:
+  const RuleInfo &info() const override {
+    static const RuleInfo Info{
+        "MPG001", "unguarded-process-start", Language::Python,
+        Severity::Error,
+        "process start reachable at import time of a module that spawn and "
+        "forkserver children re-run"};
+    return Info;
+  }
+
+  void check(PythonCheck &C) const override {
+    const PythonModule &M = C.Module;
+    if (M.NotRerunInChildren)
+      return;
+    for (const Event &Ev : M.Events) {
+      if (Ev.Exec != ModuleScope || Ev.Guarded)
+        continue;
+      if (Ev.Kind == EventKind::ProcessStart) {
+        C.report(Ev.Range, "`" + Ev.What +
+                               "` starts processes at import time; spawn and "
+                               "forkserver children re-run this module and "
+                               "fail to bootstrap");
+        continue;
+      }
+      if (Ev.Kind != EventKind::LocalCall ||
+          !C.Summary.has(Ev.Callee, project::Effect::StartsProcess))
+        continue;
+      auto Chain = project::witnessChain(M, C.Summary, Ev,
+                                         project::Effect::StartsProcess);
+      const Event &Start = *Chain.back();
+      Finding &F = C.report(
+          Ev.Range, "call to `" + Ev.What +
+                        "` starts processes at import time (via `" +
+                        Start.What +
+                        "`); spawn and forkserver children re-run this "
+                        "module and fail to bootstrap");
+      for (size_t I = 1; I < Chain.size(); ++I) {
+        const Event &Step = *Chain[I];
+        F.Related.push_back(
+            {C.loc(Step.Range),
+             I + 1 == Chain.size()
+                 ? "`" + Step.What + "` starts processes here"
+                 : "which calls `" + Step.What + "`"});
+      }
+    }
+  }
+};
+
+} // namespace
+
+const python::PythonRule &unguardedProcessStartRule() {
+  static const UnguardedProcessStartRule Rule;
+  return Rule;
+}
+
+} // namespace mpguard

@@ -23,8 +23,8 @@ enum class Language { Python, Cpp };
 /// one-line summary shown by `mpguard rules`. The long text is the rule's
 /// README.md page (see RulePages.h).
 struct RuleInfo {
-  const char *Code;    // "MPG001": SARIF ruleId, stable forever
-  const char *Slug;    // "unguarded-process-start"
+  const char *Code; // "MPG001": SARIF ruleId, stable forever
+  const char *Slug; // "unguarded-process-start"
   Language Lang;
   Severity DefaultSeverity;
   const char *Summary; // one sentence, shown in `mpguard rules` and SARIF

@@ -18,13 +18,34 @@ namespace {
 
 /// ruff's default exclusions, plus the usual build folders.
 const char *const SkippedDirs[] = {
-    ".bzr",         ".direnv",   ".eggs",        ".git",
-    ".git-rewrite", ".hg",       ".ipynb_checkpoints", ".mypy_cache",
-    ".nox",         ".pants.d",  ".pyenv",       ".pytest_cache",
-    ".pytype",      ".ruff_cache", ".svn",       ".tox",
-    ".venv",        ".vscode",   "__pycache__",  "__pypackages__",
-    "_build",       "buck-out",  "build",        "dist",
-    "node_modules", "site-packages", "venv",     ".cache",
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".git-rewrite",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pyenv",
+    ".pytest_cache",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    ".vscode",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+    ".cache",
 };
 
 bool isSkippedDir(llvm::StringRef Dir) {
@@ -60,10 +81,10 @@ public:
     for (const std::string &G : Globs) {
       auto P = llvm::GlobPattern::create(G);
       if (!P) {
-        Errors.push_back({ToolError::Io, G,
-                          "invalid --exclude pattern: " +
-                              llvm::toString(P.takeError()),
-                          0, 0});
+        Errors.push_back(
+            {ToolError::Io, G,
+             "invalid --exclude pattern: " + llvm::toString(P.takeError()), 0,
+             0});
         continue;
       }
       Patterns.push_back(std::move(*P));
@@ -123,9 +144,8 @@ void discoverFiles(const std::vector<std::string> &Paths,
       continue;
     }
     if (!fs::is_directory(St)) {
-      Errors.push_back(
-          {ToolError::Io, normalize(P), "not a regular file or directory", 0,
-           0});
+      Errors.push_back({ToolError::Io, normalize(P),
+                        "not a regular file or directory", 0, 0});
       continue;
     }
     std::error_code EC;

@@ -92,8 +92,7 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
     return false;
   }
 
-  ArgReader R{std::vector<std::string>(Args.begin() + 1, Args.end()), 0,
-              Error};
+  ArgReader R{std::vector<std::string>(Args.begin() + 1, Args.end()), 0, Error};
   bool OnlyPositional = false;
   std::vector<std::string> Positional;
   while (R.I < R.Args.size()) {

@@ -114,8 +114,8 @@ void analyzeFile(const InputFile &In, FileResult &Out) {
   }
   if (!pythonPrefilter(Bytes))
     return;
-  auto File = std::make_shared<const SourceFile>(In.DisplayPath,
-                                                 In.AbsolutePath, std::move(Bytes));
+  auto File = std::make_shared<const SourceFile>(
+      In.DisplayPath, In.AbsolutePath, std::move(Bytes));
   python::ParseFailure PF;
   auto M = python::buildPythonModule(File, PF);
   Out.Analyzed = true;
@@ -178,7 +178,7 @@ bool pythonPrefilter(std::string_view Bytes) {
   // Names without which no enabled rule can fire on this file alone:
   // the process-starting libraries and set_start_method.
   static const char *const Needles[] = {
-      "multiprocess", "concurrent", "billiard", "pebble",
+      "multiprocess", "concurrent", "billiard",         "pebble",
       "joblib",       "torch",      "set_start_method",
   };
   for (const char *N : Needles)
@@ -240,10 +240,9 @@ void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
       R.Findings.push_back(std::move(F));
   }
   std::sort(R.Findings.begin(), R.Findings.end(), findingLess);
-  std::stable_sort(R.Errors.begin(), R.Errors.end(),
-                   [](const ToolError &A, const ToolError &B) {
-                     return A.Path < B.Path;
-                   });
+  std::stable_sort(
+      R.Errors.begin(), R.Errors.end(),
+      [](const ToolError &A, const ToolError &B) { return A.Path < B.Path; });
   if (!R.Errors.empty())
     R.ExitCode = 2;
   else if (!R.Findings.empty())

@@ -105,8 +105,7 @@ int check(const Options &O) {
   std::vector<std::string> Select = O.Select;
   if (!O.ExtendSelect.empty() && !Select.empty())
     Select.insert(Select.end(), O.ExtendSelect.begin(), O.ExtendSelect.end());
-  if (!resolveRuleSelection(ruleCatalogue(), Select, O.Ignore, Enabled,
-                            Error))
+  if (!resolveRuleSelection(ruleCatalogue(), Select, O.Ignore, Enabled, Error))
     return usageError(Error);
   for (const std::string &S : O.ExtendSelect)
     if (matchSelector(ruleCatalogue(), S).empty())
@@ -115,11 +114,11 @@ int check(const Options &O) {
   Report R;
   runCheck(O, Enabled, R);
 
-  bool ToTerminal = O.OutputFile.empty() &&
-                    llvm::sys::Process::StandardOutIsDisplayed();
-  bool Color = O.Color == ColorMode::Always ||
-               (O.Color == ColorMode::Auto && ToTerminal &&
-                !std::getenv("NO_COLOR"));
+  bool ToTerminal =
+      O.OutputFile.empty() && llvm::sys::Process::StandardOutIsDisplayed();
+  bool Color =
+      O.Color == ColorMode::Always ||
+      (O.Color == ColorMode::Auto && ToTerminal && !std::getenv("NO_COLOR"));
   bool ErrColor = O.Color == ColorMode::Always ||
                   (O.Color == ColorMode::Auto &&
                    llvm::sys::Process::StandardErrIsDisplayed() &&

@@ -20,13 +20,13 @@ class raw_ostream;
 namespace mpguard {
 
 struct Report {
-  std::vector<Finding> Findings; // sorted with findingLess
-  std::vector<ToolError> Errors; // sorted by path
+  std::vector<Finding> Findings;       // sorted with findingLess
+  std::vector<ToolError> Errors;       // sorted by path
   std::vector<const RuleInfo *> Rules; // enabled rules, sorted by code
-  size_t FilesChecked = 0;      // files considered (after discovery)
-  size_t FilesAnalyzed = 0;     // files parsed (passed the prefilter)
-  std::string SourceRoot;       // absolute directory, no trailing slash
-  std::string WorkingDirectory; // absolute
+  size_t FilesChecked = 0;             // files considered (after discovery)
+  size_t FilesAnalyzed = 0;            // files parsed (passed the prefilter)
+  std::string SourceRoot;              // absolute directory, no trailing slash
+  std::string WorkingDirectory;        // absolute
   std::vector<std::string> CommandLine;
   int ExitCode = 0;
 };

@@ -48,8 +48,8 @@ public:
         {"automationDetails", Object{{"id", "mpguard/"}}},
     };
     if (!R.SourceRoot.empty())
-      Run["originalUriBaseIds"] = Object{
-          {"%SRCROOT%", Object{{"uri", fileUri(R.SourceRoot + "/")}}}};
+      Run["originalUriBaseIds"] =
+          Object{{"%SRCROOT%", Object{{"uri", fileUri(R.SourceRoot + "/")}}}};
     return Object{{"$schema", SchemaUri},
                   {"version", "2.1.0"},
                   {"runs", Array{std::move(Run)}}};
@@ -78,9 +78,9 @@ private:
           {"helpUri", helpUri(*Rule)},
           {"defaultConfiguration", Object{{"level", Level}}},
           {"properties",
-           Object{{"tags", Array{"correctness", "multiprocessing",
-                                 Rule->Lang == Language::Python ? "python"
-                                                                : "c++"}},
+           Object{{"tags",
+                   Array{"correctness", "multiprocessing",
+                         Rule->Lang == Language::Python ? "python" : "c++"}},
                   {"precision", "high"},
                   {"problem.severity", Level}}},
       });
@@ -155,19 +155,18 @@ private:
       if (!F.Related.empty()) {
         Array Related, Flow;
         Flow.push_back(Object{
-            {"location",
-             Object{{"physicalLocation", physicalLocation(F.Loc)},
-                    {"message", Object{{"text", F.Message}}}}},
+            {"location", Object{{"physicalLocation", physicalLocation(F.Loc)},
+                                {"message", Object{{"text", F.Message}}}}},
             {"nestingLevel", 0}});
         int64_t Id = 1, Level = 1;
         for (const Note &N : F.Related) {
-          Related.push_back(Object{{"id", Id++},
-                                   {"physicalLocation", physicalLocation(N.Loc)},
-                                   {"message", Object{{"text", N.Message}}}});
+          Related.push_back(
+              Object{{"id", Id++},
+                     {"physicalLocation", physicalLocation(N.Loc)},
+                     {"message", Object{{"text", N.Message}}}});
           Flow.push_back(Object{
-              {"location",
-               Object{{"physicalLocation", physicalLocation(N.Loc)},
-                      {"message", Object{{"text", N.Message}}}}},
+              {"location", Object{{"physicalLocation", physicalLocation(N.Loc)},
+                                  {"message", Object{{"text", N.Message}}}}},
               {"nestingLevel", Level++}});
         }
         Res["relatedLocations"] = std::move(Related);
@@ -182,8 +181,8 @@ private:
   Value invocation() {
     Array Notes;
     for (const ToolError &E : R.Errors) {
-      Object Phys{{"artifactLocation",
-                   artifactLocation(absoluteOf(E.Path), E.Path)}};
+      Object Phys{
+          {"artifactLocation", artifactLocation(absoluteOf(E.Path), E.Path)}};
       if (E.Line)
         Phys["region"] =
             Object{{"startLine", E.Line}, {"startColumn", E.Column}};
@@ -192,8 +191,7 @@ private:
           {"message", Object{{"text", E.Path + ": " + E.Message}}},
           {"descriptor",
            Object{{"id", toolErrorKindName(E.K)}, {"index", int64_t(E.K)}}},
-          {"locations",
-           Array{Object{{"physicalLocation", std::move(Phys)}}}},
+          {"locations", Array{Object{{"physicalLocation", std::move(Phys)}}}},
       });
     }
     Object Inv{{"executionSuccessful", R.Errors.empty() && R.ExitCode != 2},

@@ -67,8 +67,8 @@ void writeSnippet(llvm::raw_ostream &OS, const Location &Loc, bool Color) {
   std::string Caret;
   // Copy tabs; other characters before the range become one space per code
   // point.
-  std::string_view Before = Text.substr(0, std::min<size_t>(StartInLine,
-                                                            Text.size()));
+  std::string_view Before =
+      Text.substr(0, std::min<size_t>(StartInLine, Text.size()));
   for (size_t I = 0; I < Before.size(); ++I) {
     unsigned char C = Before[I];
     if (C == '\t')
@@ -76,13 +76,12 @@ void writeSnippet(llvm::raw_ostream &OS, const Location &Loc, bool Color) {
     else if ((C & 0xC0) != 0x80)
       Caret += ' ';
   }
-  uint32_t EndInLine =
-      Loc.End > LineBegin + Text.size() ? uint32_t(Text.size())
-                                        : Loc.End - LineBegin;
-  uint32_t Width = EndInLine > StartInLine
-                       ? countCodePoints(Text.substr(StartInLine,
-                                                     EndInLine - StartInLine))
-                       : 1;
+  uint32_t EndInLine = Loc.End > LineBegin + Text.size() ? uint32_t(Text.size())
+                                                         : Loc.End - LineBegin;
+  uint32_t Width =
+      EndInLine > StartInLine
+          ? countCodePoints(Text.substr(StartInLine, EndInLine - StartInLine))
+          : 1;
   if (Color)
     Caret += Green;
   Caret += '^';

@@ -1,4 +1,5 @@
-//===- Project.h - Summaries of what functions do, to a fixpoint -*- C++ -*-===//
+//===- Project.h - Summaries of what functions do, to a fixpoint -*- C++
+//-*-===//
 //
 // The propagation stage. For every function (and lambda, and the module
 // body) it records whether running it starts processes or sets the start
@@ -22,8 +23,8 @@ namespace mpguard {
 namespace project {
 
 enum class Effect : uint8_t {
-  StartsProcess,        // a process start runs
-  SetsStartMethod,      // set_start_method runs (any form)
+  StartsProcess,          // a process start runs
+  SetsStartMethod,        // set_start_method runs (any form)
   SetsStartMethodRaising, // ...without force=True and outside a try that
                           // catches RuntimeError: raises when already set
 };

@@ -594,8 +594,10 @@ private:
         (IsDunderName(Rt) && IsStr(L, "__main__"))) {
       Match = Op == "==" || Op == "!=";
       R.Kind = GuardKind::NameEqualsMain;
-    } else if ((IsStr(Rt, "MainProcess") && isProcessName(L, "current_process")) ||
-               (IsStr(L, "MainProcess") && isProcessName(Rt, "current_process"))) {
+    } else if ((IsStr(Rt, "MainProcess") &&
+                isProcessName(L, "current_process")) ||
+               (IsStr(L, "MainProcess") &&
+                isProcessName(Rt, "current_process"))) {
       Match = Op == "==" || Op == "!=";
       R.Kind = GuardKind::MainProcessName;
     } else if (is(Rt, S.None) && isCallOf(L, "parent_process")) {
@@ -660,8 +662,8 @@ private:
         TSNode Ch = ts_tree_cursor_current_node(&Cur);
         if (ts_tree_cursor_current_field_id(&Cur) == S.FBody)
           continue;
-        if (is(Ch, S.ExceptClause) ||
-            is(Ch, S.ElseClause) || is(Ch, S.FinallyClause))
+        if (is(Ch, S.ExceptClause) || is(Ch, S.ElseClause) ||
+            is(Ch, S.FinallyClause))
           visitGeneric(Ch, C);
       } while (ts_tree_cursor_goto_next_sibling(&Cur));
     ts_tree_cursor_delete(&Cur);
@@ -751,7 +753,8 @@ private:
       A.Branches.push_back({MatchId, Arm++});
       TSNode Cons = field(Case, S.FConsequence);
       if (MainCase && !C.Guarded && !ts_node_is_null(Cons))
-        M.Guards.push_back({GuardKind::MatchCase, C.In, span(Case), span(Cons)});
+        M.Guards.push_back(
+            {GuardKind::MatchCase, C.In, span(Case), span(Cons)});
       A.Guarded = C.Guarded || MainCase;
       if (!ts_node_is_null(Cons))
         visitBlock(Cons, A);
@@ -797,10 +800,10 @@ private:
         is(Target, S.ListPattern) || is(Target, S.Tuple) ||
         is(Target, S.List) || is(Target, S.ParenthesizedExpression)) {
       // `a, b = X, Y` binds pairwise when the shapes agree.
-      const Expr *Seq = Value != NoExpr && M.expr(Value).Kind ==
-                                               ExprKind::Sequence
-                            ? &M.expr(Value)
-                            : nullptr;
+      const Expr *Seq =
+          Value != NoExpr && M.expr(Value).Kind == ExprKind::Sequence
+              ? &M.expr(Value)
+              : nullptr;
       uint32_t Count = ts_node_named_child_count(Target);
       for (uint32_t I = 0; I < Count; ++I) {
         ExprId Part = NoExpr;

@@ -78,8 +78,8 @@ struct Scope {
   /// Where the scope's body runs: itself for functions and lambdas; for a
   /// class body, the scope that executes the class statement.
   ScopeId Exec = NoScope;
-  Span NameRange; // the identifier after def/class
-  Span Range;     // the whole definition
+  Span NameRange;                   // the identifier after def/class
+  Span Range;                       // the whole definition
   std::vector<ExprId> Bases;        // classes: base class expressions
   std::vector<std::string> Globals; // functions: names declared global
   bool IsStaticOrClassMethod = false;
@@ -176,9 +176,9 @@ struct Event {
   uint32_t SiteIndex = 0; // into Calls or Iterations (IsIteration)
   bool IsIteration = false;
   bool Guarded = false;
-  bool Force = false;   // set_start_method(..., force=True)
-  std::string What;     // source text of the callee, for messages
-  std::string Target;   // ExternalCall: qualified name; SetStartMethod: method
+  bool Force = false; // set_start_method(..., force=True)
+  std::string What;   // source text of the callee, for messages
+  std::string Target; // ExternalCall: qualified name; SetStartMethod: method
   ScopeId Callee = NoScope; // LocalCall
 };
 

@@ -104,7 +104,8 @@ private:
         if (W != ByScope.end())
           for (uint32_t Idx : W->second) {
             const Binding &B = M.Bindings[Idx];
-            if (isKnownWildcardModule(B.Module) && hasKnownMember(B.Module, Name))
+            if (isKnownWildcardModule(B.Module) &&
+                hasKnownMember(B.Module, Name))
               return &B;
           }
       }
@@ -136,11 +137,15 @@ private:
       return V;
     case BindingKind::Assign:
     case BindingKind::With:
-      return B.Value == NoExpr ? V : resolve(B.Value, B.From, B.Pos);
+      // The value is evaluated before the name is bound: resolve it at its
+      // own position (`mp = mp.get_context("spawn")` sees the import).
+      return B.Value == NoExpr
+                 ? V
+                 : resolve(B.Value, B.From, M.expr(B.Value).Range.Begin);
     case BindingKind::Loop: {
       if (B.Value == NoExpr)
         return V;
-      Value Seq = resolve(B.Value, B.From, B.Pos);
+      Value Seq = resolve(B.Value, B.From, M.expr(B.Value).Range.Begin);
       if (Seq.K == Value::Sequence && Seq.Elem)
         return *Seq.Elem;
       return V;
@@ -346,8 +351,8 @@ private:
             C.K == Value::QName ? canonicalName(C.Name) : std::string();
         if (Canon == "joblib.parallel_backend" ||
             Canon == "joblib.parallel_config") {
-          std::string B = literal(X.Args.empty() ? keyword(X, "backend")
-                                                 : X.Args[0]);
+          std::string B =
+              literal(X.Args.empty() ? keyword(X, "backend") : X.Args[0]);
           if (!B.empty())
             Backend = B;
         }
@@ -461,8 +466,7 @@ private:
     if (W.Kind == ExprKind::Number && W.Text == "0")
       return;
     M.Events.push_back(makeEvent(EventKind::ProcessStart, S, Index, true,
-                                 E.Range,
-                                 "iterating " + sourceText(Iterated)));
+                                 E.Range, "iterating " + sourceText(Iterated)));
   }
 };
 

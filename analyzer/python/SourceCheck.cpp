@@ -149,8 +149,8 @@ bool decodePythonSource(std::string &Bytes, ToolError &Error) {
   if (!Enc.empty() && !isUtf8Name(Enc)) {
     if (!convertToUtf8(Enc, Bytes)) {
       Error.K = ToolError::Encoding;
-      Error.Message = "cannot decode the file with its declared encoding '" +
-                      Enc + "'";
+      Error.Message =
+          "cannot decode the file with its declared encoding '" + Enc + "'";
       return false;
     }
     return true;

@@ -1,1 +1,94 @@
+// The facts the frontend records, checked directly (the lit tests check the
+// rules built on them).
+#include "project/Project.h"
+#include "python/PythonModule.h"
+
 #include <gtest/gtest.h>
+
+using namespace mpguard;
+using namespace mpguard::python;
+
+static std::unique_ptr<PythonModule> build(const std::string &Source) {
+  auto File = std::make_shared<const SourceFile>("t.py", "/t.py", Source);
+  ParseFailure Error;
+  auto M = buildPythonModule(File, Error);
+  EXPECT_TRUE(M) << Error.Message;
+  return M;
+}
+
+TEST(PythonModel, GuardRegionsAndTopLevelStatements) {
+  auto M = build("import multiprocessing as mp\n"
+                 "def f():\n"
+                 "    pass\n"
+                 "x = 1\n"
+                 "if __name__ == '__main__':\n"
+                 "    mp.Pool()\n");
+  ASSERT_EQ(M->Guards.size(), 1u);
+  EXPECT_EQ(M->Guards[0].Kind, GuardKind::NameEqualsMain);
+  ASSERT_EQ(M->TopLevel.size(), 4u);
+  EXPECT_EQ(M->TopLevel[0].Kind, StmtKind::Import);
+  EXPECT_EQ(M->TopLevel[1].Kind, StmtKind::FunctionDef);
+  EXPECT_EQ(M->TopLevel[2].Kind, StmtKind::Assign);
+  EXPECT_EQ(M->TopLevel[3].Kind, StmtKind::Guard);
+  ASSERT_EQ(M->Events.size(), 1u);
+  EXPECT_EQ(M->Events[0].Kind, EventKind::ProcessStart);
+  EXPECT_TRUE(M->Events[0].Guarded);
+}
+
+TEST(PythonModel, ImportsAreRecordedWithTheirModules) {
+  auto M = build("import a.b.c\n"
+                 "import multiprocessing.pool as mpp\n"
+                 "from ..pkg import helpers as h\n");
+  ASSERT_EQ(M->Bindings.size(), 3u);
+  EXPECT_EQ(M->Bindings[0].Name, "a");
+  EXPECT_EQ(M->Bindings[0].Module, "a");
+  EXPECT_EQ(M->Bindings[1].Name, "mpp");
+  EXPECT_EQ(M->Bindings[1].Module, "multiprocessing.pool");
+  EXPECT_EQ(M->Bindings[2].Name, "h");
+  EXPECT_EQ(M->Bindings[2].Module, "..pkg");
+  EXPECT_EQ(M->Bindings[2].Member, "helpers");
+}
+
+TEST(PythonModel, UnresolvedImportsBecomeExternalCalls) {
+  auto M = build("import multiprocessing\n"
+                 "from helpers import run_all\n"
+                 "run_all()\n");
+  ASSERT_EQ(M->Events.size(), 1u);
+  EXPECT_EQ(M->Events[0].Kind, EventKind::ExternalCall);
+  EXPECT_EQ(M->Events[0].Target, "helpers.run_all");
+}
+
+TEST(PythonModel, SummariesFollowCallsToAFixpoint) {
+  auto M = build("import multiprocessing as mp\n"
+                 "def a():\n"
+                 "    b()\n"
+                 "def b():\n"
+                 "    a()\n"
+                 "    mp.Pool()\n"
+                 "def c():\n"
+                 "    pass\n");
+  auto S = project::summarize(*M);
+  auto ScopeNamed = [&](const char *N) {
+    for (size_t I = 0; I < M->Scopes.size(); ++I)
+      if (M->Scopes[I].Name == N)
+        return ScopeId(I);
+    return NoScope;
+  };
+  EXPECT_TRUE(S.has(ScopeNamed("a"), project::Effect::StartsProcess));
+  EXPECT_TRUE(S.has(ScopeNamed("b"), project::Effect::StartsProcess));
+  EXPECT_FALSE(S.has(ScopeNamed("c"), project::Effect::StartsProcess));
+  EXPECT_FALSE(S.has(ModuleScope, project::Effect::StartsProcess));
+}
+
+TEST(PythonModel, SyntaxErrorsAndDeepNestingAreRefused) {
+  auto File = std::make_shared<const SourceFile>("t.py", "/t.py", "def (:\n");
+  ParseFailure Error;
+  EXPECT_FALSE(buildPythonModule(File, Error));
+  EXPECT_EQ(Error.K, ParseFailure::Syntax);
+
+  std::string Deep =
+      "x = " + std::string(5000, '(') + "1" + std::string(5000, ')') + "\n";
+  File = std::make_shared<const SourceFile>("t.py", "/t.py", Deep);
+  EXPECT_FALSE(buildPythonModule(File, Error));
+  EXPECT_EQ(Error.K, ParseFailure::TooDeep);
+}

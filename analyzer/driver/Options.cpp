@@ -45,6 +45,13 @@ struct ArgReader {
       ++I;
       return true;
     }
+    // Short options take attached values too: -j4, -oreport.sarif.
+    size_t SL = Short ? std::strlen(Short) : 0;
+    if (!Match && SL && A.size() > SL && A.compare(0, SL, Short) == 0) {
+      Value = A.substr(SL);
+      ++I;
+      return true;
+    }
     if (!Match)
       return false;
     if (I + 1 >= Args.size()) {

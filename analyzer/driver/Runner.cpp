@@ -95,7 +95,9 @@ std::string moduleNameOf(const InputFile &In) {
     if (!llvm::sys::fs::exists(Init))
       break;
     Name = llvm::sys::path::filename(Dir).str() + "." + Name;
-    Dir = llvm::sys::path::parent_path(Dir);
+    // parent_path points into Dir: copy before assigning back.
+    std::string Parent = llvm::sys::path::parent_path(Dir).str();
+    Dir = Parent;
   }
   return Name;
 }
@@ -164,8 +166,8 @@ std::string sourceRootFor(const std::string &Cwd) {
     llvm::sys::path::append(Git, ".git");
     if (llvm::sys::fs::exists(Git))
       return std::string(Dir.str());
-    llvm::StringRef Parent = llvm::sys::path::parent_path(Dir);
-    if (Parent == Dir || Parent.empty())
+    std::string Parent = llvm::sys::path::parent_path(Dir).str();
+    if (Parent == Dir.str() || Parent.empty())
       break;
     Dir = Parent;
   }

@@ -346,13 +346,15 @@ private:
     Scope Sc;
     Sc.Kind = IsClass ? ScopeKind::Class : ScopeKind::Function;
     Sc.Name = ts_node_is_null(NameNode) ? "?" : text(NameNode);
-    const Scope &Parent = M.Scopes[size_t(C.In)];
+    // By value: visiting defaults may add scopes and move the table.
+    const ScopeKind ParentKind = M.Scopes[size_t(C.In)].Kind;
+    const std::string &ParentQual = M.Scopes[size_t(C.In)].QualName;
     if (C.In == ModuleScope)
       Sc.QualName = Sc.Name;
-    else if (Parent.Kind == ScopeKind::Class)
-      Sc.QualName = Parent.QualName + "." + Sc.Name;
+    else if (ParentKind == ScopeKind::Class)
+      Sc.QualName = ParentQual + "." + Sc.Name;
     else
-      Sc.QualName = Parent.QualName + ".<locals>." + Sc.Name;
+      Sc.QualName = ParentQual + ".<locals>." + Sc.Name;
     Sc.Parent = C.In;
     Sc.NameRange = ts_node_is_null(NameNode) ? span(N) : span(NameNode);
     Sc.Range = Whole.End ? Whole : span(N);
@@ -396,7 +398,7 @@ private:
 
     ScopeId Id = ScopeId(M.Scopes.size());
     Sc.Exec = Id;
-    bool Method = Parent.Kind == ScopeKind::Class && !Sc.IsStaticOrClassMethod;
+    bool Method = ParentKind == ScopeKind::Class && !Sc.IsStaticOrClassMethod;
     M.Scopes.push_back(std::move(Sc));
     bind(C, M.Scopes[size_t(Id)].Name, BindingKind::Def,
          M.Scopes[size_t(Id)].NameRange, ts_node_start_byte(N), NoExpr, Id);
@@ -799,18 +801,17 @@ private:
     if (is(Target, S.PatternList) || is(Target, S.TuplePattern) ||
         is(Target, S.ListPattern) || is(Target, S.Tuple) ||
         is(Target, S.List) || is(Target, S.ParenthesizedExpression)) {
-      // `a, b = X, Y` binds pairwise when the shapes agree.
-      const Expr *Seq =
-          Value != NoExpr && M.expr(Value).Kind == ExprKind::Sequence
-              ? &M.expr(Value)
-              : nullptr;
+      // `a, b = X, Y` binds pairwise when the shapes agree. (A copy: the
+      // recursion may add expressions and move the table.)
+      std::vector<ExprId> Parts;
+      if (Value != NoExpr && M.expr(Value).Kind == ExprKind::Sequence)
+        Parts = M.expr(Value).Args;
       uint32_t Count = ts_node_named_child_count(Target);
       for (uint32_t I = 0; I < Count; ++I) {
         ExprId Part = NoExpr;
-        if (Seq && Seq->Args.size() == Count && K == BindingKind::Assign)
-          Part = Seq->Args[I];
-        bindTarget(ts_node_named_child(Target, I), C, K,
-                   K == BindingKind::Loop ? NoExpr : Part, Pos);
+        if (Parts.size() == Count && K == BindingKind::Assign)
+          Part = Parts[I];
+        bindTarget(ts_node_named_child(Target, I), C, K, Part, Pos);
       }
       return;
     }

@@ -20,8 +20,7 @@ class UnguardedProcessStartRule final : public PythonRule {
 public:
   const RuleInfo &info() const override {
     static const RuleInfo Info{
-        "MPG001", "unguarded-process-start", Language::Python,
-        Severity::Error,
+        "MPG001", "unguarded-process-start", Language::Python, Severity::Error,
         "process start reachable at import time of a module that spawn and "
         "forkserver children re-run"};
     return Info;
@@ -47,19 +46,18 @@ public:
       auto Chain = project::witnessChain(M, C.Summary, Ev,
                                          project::Effect::StartsProcess);
       const Event &Start = *Chain.back();
-      Finding &F = C.report(
-          Ev.Range, "call to `" + Ev.What +
-                        "` starts processes at import time (via `" +
-                        Start.What +
-                        "`); spawn and forkserver children re-run this "
-                        "module and fail to bootstrap");
+      Finding &F =
+          C.report(Ev.Range,
+                   "call to `" + Ev.What +
+                       "` starts processes at import time (via `" + Start.What +
+                       "`); spawn and forkserver children re-run this "
+                       "module and fail to bootstrap");
       for (size_t I = 1; I < Chain.size(); ++I) {
         const Event &Step = *Chain[I];
-        F.Related.push_back(
-            {C.loc(Step.Range),
-             I + 1 == Chain.size()
-                 ? "`" + Step.What + "` starts processes here"
-                 : "which calls `" + Step.What + "`"});
+        F.Related.push_back({C.loc(Step.Range),
+                             I + 1 == Chain.size()
+                                 ? "`" + Step.What + "` starts processes here"
+                                 : "which calls `" + Step.What + "`"});
       }
     }
   }

@@ -55,8 +55,8 @@ private:
           !C.Summary.has(Ev.Callee, Effect::SetsStartMethodRaising) ||
           M.Calls[Ev.SiteIndex].CatchesRuntimeError)
         continue;
-      auto Chain =
-          project::witnessChain(M, C.Summary, Ev, Effect::SetsStartMethodRaising);
+      auto Chain = project::witnessChain(M, C.Summary, Ev,
+                                         Effect::SetsStartMethodRaising);
       Finding &F = C.report(
           Ev.Range, "call to `" + Ev.What +
                         "` sets the start method at import time; spawn and "
@@ -115,7 +115,8 @@ private:
                                  "` sets the start method a second time "
                                  "without force=True and raises 'context has "
                                  "already been set'");
-      F.Related.push_back({C.loc(Earlier->Range), "start method first set here"});
+      F.Related.push_back(
+          {C.loc(Earlier->Range), "start method first set here"});
       if (Ev.Kind == EventKind::LocalCall)
         addChain(C, F,
                  project::witnessChain(M, C.Summary, Ev,

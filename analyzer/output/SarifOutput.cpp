@@ -19,6 +19,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 
 namespace mpguard {
@@ -59,6 +61,22 @@ private:
   const Report &R;
   std::map<std::string, int64_t> RuleIndex;
 
+  /// SARIF's recommended "friendly name": unguarded-process-start ->
+  /// UnguardedProcessStart. The slug stays in properties for select/ignore.
+  static std::string pascalCase(std::string_view Slug) {
+    std::string Out;
+    bool Upper = true;
+    for (char C : Slug) {
+      if (C == '-' || C == '_') {
+        Upper = true;
+        continue;
+      }
+      Out += Upper ? char(std::toupper((unsigned char)C)) : C;
+      Upper = false;
+    }
+    return Out;
+  }
+
   static std::string helpUri(const RuleInfo &Rule) {
     std::string Path(rulePagePath(Rule));
     return std::string(MPGUARD_HOMEPAGE) + "/blob/main/" + Path;
@@ -71,7 +89,7 @@ private:
       const char *Level = severityName(Rule->DefaultSeverity);
       Rules.push_back(Object{
           {"id", Rule->Code},
-          {"name", Rule->Slug},
+          {"name", pascalCase(Rule->Slug)},
           {"shortDescription", Object{{"text", Rule->Summary}}},
           {"fullDescription", Object{{"text", Rule->Summary}}},
           {"help", Object{{"text", Page}, {"markdown", Page}}},
@@ -82,6 +100,7 @@ private:
                    Array{"correctness", "multiprocessing",
                          Rule->Lang == Language::Python ? "python" : "c++"}},
                   {"precision", "high"},
+                  {"slug", Rule->Slug},
                   {"problem.severity", Level}}},
       });
     }
@@ -89,6 +108,7 @@ private:
     for (int K = ToolError::Io; K <= ToolError::Internal; ++K)
       Notifications.push_back(Object{
           {"id", toolErrorKindName(ToolError::Kind(K))},
+          {"name", pascalCase(toolErrorKindName(ToolError::Kind(K)))},
           {"shortDescription", Object{{"text", notificationText(K)}}},
       });
     return Object{{"name", "mpguard"},
@@ -133,9 +153,19 @@ private:
                   {"endLine", EndLine},
                   {"endColumn", F.utf16Column(L.End)}};
     Region["snippet"] = Object{{"text", std::string(F.lineText(StartLine))}};
+    // Two lines either side, so viewers can show the code without a checkout.
+    uint32_t CtxBegin = StartLine > 2 ? StartLine - 2 : 1;
+    uint32_t CtxEnd = std::min(EndLine + 2, F.lineCount());
+    uint32_t CtxEndByte =
+        F.lineStart(CtxEnd) + uint32_t(F.lineText(CtxEnd).size());
+    std::string Context(F.text().substr(F.lineStart(CtxBegin),
+                                        CtxEndByte - F.lineStart(CtxBegin)));
     return Object{
         {"artifactLocation", artifactLocation(F.absolutePath(), F.path())},
-        {"region", std::move(Region)}};
+        {"region", std::move(Region)},
+        {"contextRegion", Object{{"startLine", CtxBegin},
+                                 {"endLine", CtxEnd},
+                                 {"snippet", Object{{"text", Context}}}}}};
   }
 
   Value results() {

@@ -85,12 +85,11 @@ private:
       auto It = ByScope.find({S, Name});
       if (It != ByScope.end()) {
         const Binding *Best = nullptr;
-        for (uint32_t Idx : It->second) {
-          const Binding &B = M.Bindings[Idx];
-          if (!First || B.Pos <= Pos || B.Pos == UINT32_MAX)
-            if (!First || B.Pos != UINT32_MAX || S != From)
-              Best = &B;
-        }
+        // (A `global` assignment made by a function has Pos UINT32_MAX:
+        // module code running top to bottom does not see it.)
+        for (uint32_t Idx : It->second)
+          if (!First || M.Bindings[Idx].Pos <= Pos)
+            Best = &M.Bindings[Idx];
         // A function-local name used before its (loop) assignment.
         if (!Best && First && Sc.Kind != ScopeKind::Module &&
             Sc.Kind != ScopeKind::Class)
@@ -114,6 +113,14 @@ private:
     return nullptr;
   }
 
+  /// "pkg" + "mod" -> "pkg.mod"; relative "." + "mod" -> ".mod".
+  static std::string joinName(const std::string &Module,
+                              const std::string &Member) {
+    if (Module.empty() || Module.back() == '.')
+      return Module + Member;
+    return Module + "." + Member;
+  }
+
   Value fromBinding(const Binding &B, const std::string &Name) {
     Value V;
     switch (B.Kind) {
@@ -123,11 +130,11 @@ private:
       return V;
     case BindingKind::ImportFrom:
       V.K = Value::QName;
-      V.Name = B.Module + "." + B.Member;
+      V.Name = joinName(B.Module, B.Member);
       return V;
     case BindingKind::Wildcard:
       V.K = Value::QName;
-      V.Name = B.Module + "." + Name;
+      V.Name = joinName(B.Module, Name);
       return V;
     case BindingKind::Def:
       V.K = M.Scopes[size_t(B.Target)].Kind == ScopeKind::Class

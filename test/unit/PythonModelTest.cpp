@@ -56,6 +56,15 @@ TEST(PythonModel, UnresolvedImportsBecomeExternalCalls) {
   ASSERT_EQ(M->Events.size(), 1u);
   EXPECT_EQ(M->Events[0].Kind, EventKind::ExternalCall);
   EXPECT_EQ(M->Events[0].Target, "helpers.run_all");
+
+  M = build("import multiprocessing\n"
+            "from . import helpers\n"
+            "from ..pkg.mod import go\n"
+            "helpers.run_all()\n"
+            "go()\n");
+  ASSERT_EQ(M->Events.size(), 2u);
+  EXPECT_EQ(M->Events[0].Target, ".helpers.run_all");
+  EXPECT_EQ(M->Events[1].Target, "..pkg.mod.go");
 }
 
 TEST(PythonModel, SummariesFollowCallsToAFixpoint) {

@@ -7,7 +7,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-APT_PACKAGES := cmake ninja-build g++ make nodejs npm python3 python3-jsonschema \
+APT_PACKAGES := cmake ninja-build g++ make python3 python3-jsonschema \
                 llvm-19-dev llvm-19-tools libclang-19-dev libclang-cpp19-dev clang-19 \
                 libgtest-dev googletest
 
@@ -19,11 +19,14 @@ all: build
 
 # --- dependencies -----------------------------------------------------------
 # apt: install only the packages dpkg does not already report as installed.
+# Node.js is checked by command, not package: a machine whose nodejs comes
+# from elsewhere (NodeSource bundles npm) must not get Debian's npm on top.
 $(STAMP_DIR)/apt: Makefile
 	@mkdir -p $(STAMP_DIR)
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing apt packages:$$missing"; \
 	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \

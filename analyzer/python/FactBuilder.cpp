@@ -10,6 +10,7 @@
 #include "python/PythonModule.h"
 #include "python/TreeSitter.h"
 
+#include <cctype>
 #include <cstring>
 
 namespace mpguard {
@@ -523,7 +524,7 @@ private:
       return false;
     std::string Fn = text(field(Call, S.FFunction));
     return Fn == "sys.exit" || Fn == "exit" || Fn == "quit" ||
-           Fn == "os._exit" || Fn == "_exit" || Fn == "SystemExit";
+           Fn == "os._exit" || Fn == "_exit";
   }
 
   Cond classify(TSNode N) const {
@@ -685,10 +686,25 @@ private:
     }
     if (ts_node_is_null(Value))
       return true; // bare except
+    // Any named class, alone or in a tuple, that is RuntimeError or one of
+    // its bases (compared by the last dotted component: builtins.Exception).
     std::string T = text(Value);
-    for (const char *Name : {"RuntimeError", "Exception", "BaseException"})
-      if (T.find(Name) != std::string::npos)
+    size_t I = 0;
+    while (I < T.size()) {
+      if (!(std::isalnum((unsigned char)T[I]) || T[I] == '_')) {
+        ++I;
+        continue;
+      }
+      size_t J = I;
+      while (J < T.size() && (std::isalnum((unsigned char)T[J]) || T[J] == '_'))
+        ++J;
+      std::string Word = T.substr(I, J - I);
+      bool Qualified = J < T.size() && T[J] == '.';
+      if (!Qualified && (Word == "RuntimeError" || Word == "Exception" ||
+                         Word == "BaseException"))
         return true;
+      I = J;
+    }
     return false;
   }
 

@@ -43,10 +43,6 @@ bool startsProcessesWhenCalled(const std::string &Q) {
       "multiprocessing.pool.Pool",
       "multiprocessing.context.BaseContext.Pool",
       "multiprocessing.Manager",
-      "concurrent.futures.ProcessPoolExecutor",
-      "concurrent.futures.process.ProcessPoolExecutor",
-      "pebble.ProcessPool",
-      "pebble.pool.ProcessPool",
   };
   for (const char *S : Starters)
     if (C == S)
@@ -54,10 +50,10 @@ bool startsProcessesWhenCalled(const std::string &Q) {
   return false;
 }
 
-bool startsProcessesOnStart(const std::string &C) {
+bool startsProcessesOnMethod(const std::string &C, const std::string &Method) {
   if (isThreadBased(C))
     return false;
-  static const char *const Classes[] = {
+  static const char *const Startable[] = {
       "multiprocessing.Process",
       "multiprocessing.process.BaseProcess",
       "multiprocessing.context.Process",
@@ -68,9 +64,20 @@ bool startsProcessesOnStart(const std::string &C) {
       "multiprocessing.managers.SyncManager",
       "multiprocessing.managers.SharedMemoryManager",
   };
-  for (const char *S : Classes)
-    if (C == S)
-      return true;
+  static const char *const Executors[] = {
+      "concurrent.futures.ProcessPoolExecutor",
+      "concurrent.futures.process.ProcessPoolExecutor",
+      "pebble.ProcessPool",
+      "pebble.pool.ProcessPool",
+  };
+  if (Method == "start")
+    for (const char *S : Startable)
+      if (C == S)
+        return true;
+  if (Method == "submit" || Method == "map" || Method == "schedule")
+    for (const char *S : Executors)
+      if (C == S)
+        return true;
   return false;
 }
 
@@ -107,7 +114,9 @@ bool isKnownWildcardModule(const std::string &Module) {
 bool hasKnownMember(const std::string &Module, const std::string &Name) {
   std::string C = canonicalName(Module + "." + Name);
   return startsProcessesWhenCalled(Module + "." + Name) ||
-         startsProcessesOnStart(C) || C == "multiprocessing.set_start_method" ||
+         startsProcessesOnMethod(C, "start") ||
+         startsProcessesOnMethod(C, "submit") ||
+         C == "multiprocessing.set_start_method" ||
          C == "multiprocessing.get_context" || C == "joblib.Parallel" ||
          C == "joblib.parallel_backend" || C == "joblib.parallel_config";
 }

@@ -24,8 +24,12 @@ std::string canonicalName(const std::string &QualifiedName);
 /// multiprocessing.dummy) are not. Takes the name as written (not canonical).
 bool startsProcessesWhenCalled(const std::string &QualifiedName);
 
-/// Objects of this (canonical) class start a process on .start().
-bool startsProcessesOnStart(const std::string &CanonicalClass);
+/// Calling \p Method on an object of this (canonical) class starts
+/// processes: Process.start(), SyncManager.start(), and the first
+/// submit()/map() of an executor (executors start workers on demand, so
+/// constructing one starts nothing).
+bool startsProcessesOnMethod(const std::string &CanonicalClass,
+                             const std::string &Method);
 
 /// Iterating objects of this class starts worker processes (DataLoader with
 /// num_workers > 0).

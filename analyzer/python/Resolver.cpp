@@ -291,6 +291,16 @@ private:
         V.Name = Canon;
         V.Context = Callee.Context;
         V.Origin = Id;
+        // ProcessPoolExecutor(mp_context=...), SyncManager(ctx=...)
+        if (V.Context.empty())
+          for (const char *Kw : {"mp_context", "ctx", "context"}) {
+            ExprId Ctx = keyword(E, Kw);
+            if (Ctx == NoExpr)
+              continue;
+            Value C = resolve(Ctx, From, Pos);
+            if (C.K == Value::QName)
+              V.Context = C.Context;
+          }
       }
       return V;
     }
@@ -425,14 +435,15 @@ private:
       return;
     }
 
-    // obj.start() on a Process or manager object.
-    if (CalleeExpr.Kind == ExprKind::Attribute && CalleeExpr.Text == "start") {
+    // obj.start() on a Process or manager; ex.submit()/ex.map() on an
+    // executor, whose workers start on first use.
+    if (CalleeExpr.Kind == ExprKind::Attribute) {
       Value Obj = resolve(CalleeExpr.Base, S.In, Call.Range.Begin);
-      if (Obj.K == Value::Instance && startsProcessesOnStart(Obj.Name) &&
-          Obj.Context != "fork") {
+      if (Obj.K == Value::Instance &&
+          startsProcessesOnMethod(Obj.Name, CalleeExpr.Text) &&
+          Obj.Context != "fork")
         M.Events.push_back(makeEvent(EventKind::ProcessStart, S, Index, false,
                                      Call.Range, What));
-      }
     }
   }
 
@@ -443,6 +454,8 @@ private:
     if (!Callee.Context.empty())
       return Callee.Context;
     ExprId Ctx = keyword(Call, "mp_context");
+    if (Ctx == NoExpr)
+      Ctx = keyword(Call, "context"); // Pool(context=...)
     if (Ctx == NoExpr)
       return {};
     Value C = resolve(Ctx, S.In, Call.Range.Begin);

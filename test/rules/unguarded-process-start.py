@@ -27,11 +27,14 @@ P(processes=2)
 # CHECK: :[[@LINE-1]]:1: error: `P` starts processes{{.*}}[MPG001 unguarded-process-start]
 multiprocessing.pool.Pool(2)
 # CHECK: :[[@LINE-1]]:1: error: `multiprocessing.pool.Pool` starts processes{{.*}}[MPG001 unguarded-process-start]
+# Executors start their workers on first use, not when constructed.
 executor = PPE(max_workers=2)
-# CHECK: :[[@LINE-1]]:12: error: `PPE` starts processes{{.*}}[MPG001 unguarded-process-start]
+executor.submit(work, 1)
+# CHECK: :[[@LINE-1]]:1: error: `executor.submit` starts processes{{.*}}[MPG001 unguarded-process-start]
 with concurrent.futures.ProcessPoolExecutor() as ex:
-    # CHECK: :[[@LINE-1]]:6: error: `concurrent.futures.ProcessPoolExecutor` starts processes{{.*}}[MPG001 unguarded-process-start]
-    pass
+    list(ex.map(work, range(3)))
+    # CHECK: :[[@LINE-1]]:10: error: `ex.map` starts processes{{.*}}[MPG001 unguarded-process-start]
+idle = concurrent.futures.ProcessPoolExecutor(mp_context=get_context("spawn"))
 manager = mp.Manager()
 # CHECK: :[[@LINE-1]]:11: error: `mp.Manager` starts processes{{.*}}[MPG001 unguarded-process-start]
 
@@ -53,7 +56,11 @@ mp.get_context("forkserver").Process(target=work).start()
 # CHECK: :[[@LINE-1]]:1: error: `mp.get_context("forkserver").Process(target=work).start` starts processes{{.*}}[MPG001 unguarded-process-start]
 fork_ctx = mp.get_context("fork")
 fork_ctx.Pool(2)
-concurrent.futures.ProcessPoolExecutor(mp_context=fork_ctx)
+concurrent.futures.ProcessPoolExecutor(mp_context=fork_ctx).submit(work, 1)
+mp.Pool(2, context=fork_ctx)
+mp.managers.SyncManager(ctx=fork_ctx).start()
+mp.managers.SyncManager().start()
+# CHECK: :[[@LINE-1]]:1: error: `mp.managers.SyncManager().start` starts processes{{.*}}[MPG001 unguarded-process-start]
 
 
 # A Process subclass is a Process.

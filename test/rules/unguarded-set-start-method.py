@@ -10,7 +10,7 @@ from multiprocessing import set_start_method as ssm
 
 # --- at import time -------------------------------------------------------
 mp.set_start_method("spawn")
-# CHECK: :[[@LINE-1]]:1: error: `mp.set_start_method` runs at import time; spawn and forkserver children re-run this module and raise 'context has already been set' [MPG002 unguarded-set-start-method]
+# CHECK: :[[#FIRST:@LINE-1]]:1: error: `mp.set_start_method` runs at import time; spawn and forkserver children re-run this module and raise 'context has already been set' [MPG002 unguarded-set-start-method]
 ssm("forkserver")
 # CHECK: :[[@LINE-1]]:1: error: `ssm` runs at import time{{.*}}[MPG002 unguarded-set-start-method]
 tmp.set_start_method("spawn")
@@ -27,6 +27,17 @@ except RuntimeError:
 try:
     mp.set_start_method("spawn")
 except (ValueError, RuntimeError):
+    pass
+
+
+class MyException(Exception):
+    pass
+
+
+try:
+    mp.set_start_method("spawn")
+    # CHECK: :[[@LINE-1]]:5: error: `mp.set_start_method` runs at import time{{.*}}[MPG002 unguarded-set-start-method]
+except MyException:
     pass
 
 
@@ -58,6 +69,6 @@ def only_from_main():
 if __name__ == "__main__":
     only_from_main()
     # CHECK: :[[@LINE-1]]:5: error: `only_from_main` sets the start method a second time without force=True{{.*}}[MPG002 unguarded-set-start-method]
-    # CHECK-NEXT: :[[@LINE-49]]:1: note: start method first set here
+    # CHECK-NEXT: :[[#FIRST]]:1: note: start method first set here
     # CHECK-NEXT: :[[@LINE-9]]:5: note: start method set here
     mp.set_start_method("spawn", force=True)

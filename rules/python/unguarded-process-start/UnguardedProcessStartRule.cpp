@@ -30,8 +30,24 @@ public:
     const PythonModule &M = C.Module;
     if (M.NotRerunInChildren)
       return;
+    // After `set_start_method("fork")` at module level, children are forked
+    // and never re-run the module: later starts on that path are safe.
+    std::vector<const Event *> ForkSetters;
+    for (const Event &Ev : M.Events)
+      if (Ev.Exec == ModuleScope && !Ev.Guarded &&
+          Ev.Kind == EventKind::SetStartMethod && Ev.Target == "fork")
+        ForkSetters.push_back(&Ev);
+    auto AfterFork = [&](const Event &Ev) {
+      for (const Event *F : ForkSetters)
+        if (F->Range.Begin < Ev.Range.Begin &&
+            mayRunTogether(M.Calls[F->SiteIndex],
+                           Ev.IsIteration ? M.Iterations[Ev.SiteIndex]
+                                          : M.Calls[Ev.SiteIndex]))
+          return true;
+      return false;
+    };
     for (const Event &Ev : M.Events) {
-      if (Ev.Exec != ModuleScope || Ev.Guarded)
+      if (Ev.Exec != ModuleScope || Ev.Guarded || AfterFork(Ev))
         continue;
       if (Ev.Kind == EventKind::ProcessStart) {
         C.report(Ev.Range, "`" + Ev.What +

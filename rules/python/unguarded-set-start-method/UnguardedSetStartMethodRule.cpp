@@ -43,6 +43,9 @@ private:
     for (const Event &Ev : M.Events) {
       if (Ev.Exec != ModuleScope || Ev.Guarded)
         continue;
+      // set_start_method("fork"): forked children never re-run the module.
+      if (Ev.Kind == EventKind::SetStartMethod && Ev.Target == "fork")
+        continue;
       if (project::eventHasEffect(M, Ev, Effect::SetsStartMethodRaising)) {
         C.report(Ev.Range, "`" + Ev.What +
                                "` runs at import time; spawn and forkserver "
@@ -57,6 +60,8 @@ private:
         continue;
       auto Chain = project::witnessChain(M, C.Summary, Ev,
                                          Effect::SetsStartMethodRaising);
+      if (Chain.back()->Target == "fork")
+        continue;
       Finding &F = C.report(
           Ev.Range, "call to `" + Ev.What +
                         "` sets the start method at import time; spawn and "

@@ -63,10 +63,11 @@ struct Finding {
 struct ToolError {
   enum Kind { Io, Encoding, Syntax, Limit, Internal };
   Kind K;
-  std::string Path;    // display path
-  std::string Message; // says what and where, without the path
-  uint32_t Line = 0;   // 1-based, 0 when the error is about the whole file
-  uint32_t Column = 0; // 1-based code points
+  std::string Path;         // display path
+  std::string Message;      // says what and where, without the path
+  uint32_t Line = 0;        // 1-based, 0 when the error is about the whole file
+  uint32_t Column = 0;      // 1-based code points (text, JSON)
+  uint32_t Utf16Column = 0; // 1-based UTF-16 code units (SARIF)
 };
 const char *toolErrorKindName(ToolError::Kind K);
 

@@ -7,6 +7,7 @@
 #include "llvm/Support/Path.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 namespace mpguard {
@@ -76,19 +77,12 @@ std::string absolute(llvm::StringRef P) {
 
 class Excluder {
 public:
-  Excluder(const std::vector<std::string> &Globs,
-           std::vector<ToolError> &Errors) {
-    for (const std::string &G : Globs) {
-      auto P = llvm::GlobPattern::create(G);
-      if (!P) {
-        Errors.push_back(
-            {ToolError::Io, G,
-             "invalid --exclude pattern: " + llvm::toString(P.takeError()), 0,
-             0});
-        continue;
-      }
-      Patterns.push_back(std::move(*P));
-    }
+  explicit Excluder(const std::vector<std::string> &Globs) {
+    for (const std::string &G : Globs)
+      if (auto P = llvm::GlobPattern::create(G))
+        Patterns.push_back(std::move(*P));
+      else
+        llvm::consumeError(P.takeError()); // validateExcludes reported it
   }
 
   /// Matched against the file name, the displayed path and the absolute
@@ -106,6 +100,46 @@ private:
   std::vector<llvm::GlobPattern> Patterns;
 };
 
+/// Walks \p Root depth-first with an explicit stack: a directory that
+/// cannot be listed is reported and skipped, and the walk goes on.
+void walk(const std::string &Root, const Excluder &Ex,
+          const std::function<void(const std::string &)> &Add,
+          std::vector<ToolError> &Errors) {
+  std::vector<std::string> Stack{Root};
+  while (!Stack.empty()) {
+    std::string Dir = std::move(Stack.back());
+    Stack.pop_back();
+    std::error_code EC;
+    std::vector<std::string> Subdirs;
+    for (fs::directory_iterator It(Dir, EC, /*follow_symlinks=*/false), End;
+         It != End && !EC; It.increment(EC)) {
+      const std::string &Entry = It->path();
+      fs::file_type Type = It->type();
+      std::string Display = normalize(Entry);
+      if (Type == fs::file_type::directory_file) {
+        if (!isSkippedDir(Entry) && !Ex.excluded(Display, absolute(Entry)))
+          Subdirs.push_back(Entry);
+        continue;
+      }
+      if (Type == fs::file_type::symlink_file) {
+        // Follow symlinked files, never symlinked directories (loops).
+        fs::file_status Target;
+        if (fs::status(Entry, Target, true) || !fs::is_regular_file(Target))
+          continue;
+      } else if (Type != fs::file_type::regular_file) {
+        continue;
+      }
+      if (isPythonPath(Entry) && !Ex.excluded(Display, absolute(Entry)))
+        Add(Entry);
+    }
+    if (EC)
+      Errors.push_back({ToolError::Io, normalize(Dir),
+                        "cannot read directory: " + EC.message(), 0, 0});
+    // Reverse so that the stack pops them in listing order.
+    Stack.insert(Stack.end(), Subdirs.rbegin(), Subdirs.rend());
+  }
+}
+
 } // namespace
 
 bool isPythonPath(const std::string &P) {
@@ -113,12 +147,25 @@ bool isPythonPath(const std::string &P) {
   return Ext == ".py" || Ext == ".pyw";
 }
 
+bool validateExcludes(const std::vector<std::string> &Globs,
+                      std::string &Error) {
+  for (const std::string &G : Globs) {
+    auto P = llvm::GlobPattern::create(G);
+    if (!P) {
+      Error = "invalid --exclude pattern '" + G +
+              "': " + llvm::toString(P.takeError());
+      return false;
+    }
+  }
+  return true;
+}
+
 void discoverFiles(const std::vector<std::string> &Paths,
                    const std::vector<std::string> &Exclude,
                    const std::string &StdinFilename,
                    std::vector<InputFile> &Files,
                    std::vector<ToolError> &Errors) {
-  Excluder Ex(Exclude, Errors);
+  Excluder Ex(Exclude);
   std::set<std::string> Seen;
   auto Add = [&](const std::string &Display) {
     std::string Abs = absolute(Display);
@@ -132,6 +179,10 @@ void discoverFiles(const std::vector<std::string> &Paths,
       Files.push_back({normalize(Name),
                        StdinFilename.empty() ? "" : absolute(StdinFilename),
                        true});
+      continue;
+    }
+    if (P.empty()) {
+      Errors.push_back({ToolError::Io, "\"\"", "empty path", 0, 0});
       continue;
     }
     fs::file_status St;
@@ -148,33 +199,7 @@ void discoverFiles(const std::vector<std::string> &Paths,
                         "not a regular file or directory", 0, 0});
       continue;
     }
-    std::error_code EC;
-    for (fs::recursive_directory_iterator It(P, EC, /*follow_symlinks=*/false),
-         End;
-         It != End && !EC; It.increment(EC)) {
-      const std::string &Entry = It->path();
-      fs::file_type Type = It->type();
-      std::string Display = normalize(Entry);
-      if (Type == fs::file_type::directory_file) {
-        if (isSkippedDir(Entry) || Ex.excluded(Display, absolute(Entry)))
-          It.no_push();
-        continue;
-      }
-      if (Type == fs::file_type::symlink_file) {
-        // Follow symlinked files, never symlinked directories (loops).
-        fs::file_status Target;
-        if (fs::status(Entry, Target, true) || !fs::is_regular_file(Target))
-          continue;
-      } else if (Type != fs::file_type::regular_file) {
-        continue;
-      }
-      if (!isPythonPath(Entry) || Ex.excluded(Display, absolute(Entry)))
-        continue;
-      Add(Entry);
-    }
-    if (EC)
-      Errors.push_back({ToolError::Io, normalize(P),
-                        "cannot read directory: " + EC.message(), 0, 0});
+    walk(P, Ex, Add, Errors);
   }
   std::sort(Files.begin(), Files.end(),
             [](const InputFile &A, const InputFile &B) {

@@ -27,6 +27,11 @@ void discoverFiles(const std::vector<std::string> &Paths,
                    std::vector<InputFile> &Files,
                    std::vector<ToolError> &Errors);
 
+/// Checks every --exclude glob; a bad one is a usage error (exit 2) before
+/// anything runs.
+bool validateExcludes(const std::vector<std::string> &Globs,
+                      std::string &Error);
+
 /// True for the file names mpguard analyzes as Python.
 bool isPythonPath(const std::string &Path);
 

@@ -121,6 +121,14 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
     }
     std::string V;
     bool Failed = false;
+    // Everything but --format/--color belongs to `check`.
+    bool IsShared = A.rfind("--format", 0) == 0 ||
+                    A.rfind("--output-format", 0) == 0 ||
+                    A.rfind("--color", 0) == 0;
+    if (!IsShared && O.Cmd != Command::Check) {
+      Error = "option '" + A + "' is only for 'mpguard check'";
+      return false;
+    }
     if (R.take("format", nullptr, V, Failed) ||
         R.take("output-format", nullptr, V, Failed)) {
       if (Failed)
@@ -210,6 +218,16 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
   switch (O.Cmd) {
   case Command::Check:
     O.Paths = Positional.empty() ? std::vector<std::string>{"."} : Positional;
+    break;
+  case Command::Rules:
+    if (O.Format != OutputFormat::Text && O.Format != OutputFormat::Json) {
+      Error = "'mpguard rules' writes text or json";
+      return false;
+    }
+    if (!Positional.empty()) {
+      Error = "unexpected argument '" + Positional[0] + "'";
+      return false;
+    }
     break;
   case Command::Explain:
     if (Positional.size() != 1) {

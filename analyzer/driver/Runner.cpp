@@ -129,6 +129,7 @@ void analyzeFile(const InputFile &In, FileResult &Out) {
     E.Message = PF.Message;
     E.Line = File->lineOf(PF.Offset);
     E.Column = File->codePointColumn(PF.Offset);
+    E.Utf16Column = File->utf16Column(PF.Offset);
     Out.Errors.push_back(E);
     return;
   }

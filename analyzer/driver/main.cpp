@@ -1,5 +1,6 @@
 //===- main.cpp - mpguard entry point -------------------------------------===//
 #include "core/RuleSelector.h"
+#include "driver/Discovery.h"
 #include "driver/Options.h"
 #include "driver/Runner.h"
 #include "output/Report.h"
@@ -110,6 +111,9 @@ int check(const Options &O) {
   for (const std::string &S : O.ExtendSelect)
     if (matchSelector(ruleCatalogue(), S).empty())
       return usageError("unknown rule selector '" + S + "' in --extend-select");
+
+  if (!validateExcludes(O.Exclude, Error))
+    return usageError(Error);
 
   Report R;
   runCheck(O, Enabled, R);

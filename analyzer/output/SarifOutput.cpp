@@ -110,6 +110,8 @@ private:
           {"id", toolErrorKindName(ToolError::Kind(K))},
           {"name", pascalCase(toolErrorKindName(ToolError::Kind(K)))},
           {"shortDescription", Object{{"text", notificationText(K)}}},
+          {"fullDescription", Object{{"text", notificationText(K)}}},
+          {"help", Object{{"text", notificationHelp(K)}}},
       });
     return Object{{"name", "mpguard"},
                   {"version", MPGUARD_VERSION},
@@ -131,6 +133,23 @@ private:
       return "A file exceeds an analysis limit and was not analyzed.";
     default:
       return "The analyzer failed on a file.";
+    }
+  }
+
+  static const char *notificationHelp(int K) {
+    switch (K) {
+    case ToolError::Io:
+      return "Check that the path exists and is readable by the user running "
+             "mpguard.";
+    case ToolError::Encoding:
+      return "Save the file as UTF-8, or declare its encoding on line 1 or 2 "
+             "(PEP 263).";
+    case ToolError::Syntax:
+      return "Fix the syntax error; mpguard analyzes only files that parse.";
+    case ToolError::Limit:
+      return "Split the file or exclude it with --exclude.";
+    default:
+      return "Report the file and the message to the mpguard developers.";
     }
   }
 
@@ -215,7 +234,7 @@ private:
           {"artifactLocation", artifactLocation(absoluteOf(E.Path), E.Path)}};
       if (E.Line)
         Phys["region"] =
-            Object{{"startLine", E.Line}, {"startColumn", E.Column}};
+            Object{{"startLine", E.Line}, {"startColumn", E.Utf16Column}};
       Notes.push_back(Object{
           {"level", "error"},
           {"message", Object{{"text", E.Path + ": " + E.Message}}},

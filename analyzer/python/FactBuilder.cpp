@@ -1104,9 +1104,12 @@ std::unique_ptr<PythonModule> buildPythonModule(SourceFileRef File,
   auto M = std::make_unique<PythonModule>();
   M->File = File;
   std::string_view Text = File->text();
-  ParserHandle Parser;
-  TSTree *Tree = ts_parser_parse_string(Parser.get(), nullptr, Text.data(),
-                                        uint32_t(Text.size()));
+  TSTree *Tree;
+  {
+    ParserHandle Parser; // freed as soon as the tree exists
+    Tree = ts_parser_parse_string(Parser.get(), nullptr, Text.data(),
+                                  uint32_t(Text.size()));
+  }
   if (!Tree) {
     Error = {ParseFailure::Syntax, "the parser gave up on this file", 0};
     return nullptr;
@@ -1123,8 +1126,15 @@ std::unique_ptr<PythonModule> buildPythonModule(SourceFileRef File,
              Offset};
     return nullptr;
   }
+  // Rough sizes for typical Python: fewer reallocations on big files.
+  M->Exprs.reserve(Text.size() / 16);
+  M->Bindings.reserve(Text.size() / 128);
+  M->Calls.reserve(Text.size() / 128);
   FactBuilder B(*M, Text.data());
   B.run(Root);
+  // The tree is not needed past the walk: free it before resolution so the
+  // two never occupy memory together.
+  ts_tree_delete(Owner.release());
   if (B.tooDeep()) {
     Error = {ParseFailure::TooDeep,
              "syntax tree nested deeper than " + std::to_string(MaxDepth) +

@@ -19,6 +19,7 @@ void position(const std::string &Text, size_t Offset, ToolError &E) {
   SourceFile F("", "", Text.substr(0, Offset + 1));
   E.Line = F.lineOf(uint32_t(Offset));
   E.Column = F.codePointColumn(uint32_t(Offset));
+  E.Utf16Column = F.utf16Column(uint32_t(Offset));
 }
 
 /// Binary data rather than text with a stray NUL: many control bytes early
@@ -111,8 +112,29 @@ size_t firstInvalidUtf8(const std::string &S) {
   return std::string::npos;
 }
 
+/// Python codec names as iconv knows them: Python normalizes case, '_' and
+/// '-' and has its own aliases ("latin-1", "l1", "iso8859_15"), glibc does
+/// not.
+std::string iconvName(std::string Enc) {
+  for (char &C : Enc)
+    C = C == '_' ? '-' : char(std::tolower((unsigned char)C));
+  static const char *const Latin1[] = {"latin-1",     "latin1",    "l1",
+                                       "iso-latin-1", "iso8859-1", "iso-8859-1",
+                                       "8859",        "cp819",     "latin"};
+  for (const char *A : Latin1)
+    if (Enc == A)
+      return "ISO-8859-1";
+  if (Enc.rfind("iso8859-", 0) == 0)
+    return "ISO-8859-" + Enc.substr(8);
+  if (Enc == "ascii" || Enc == "us-ascii" || Enc == "646")
+    return "ASCII";
+  for (char &C : Enc)
+    C = char(std::toupper((unsigned char)C));
+  return Enc;
+}
+
 bool convertToUtf8(const std::string &Enc, std::string &Bytes) {
-  iconv_t Cd = iconv_open("UTF-8", Enc.c_str());
+  iconv_t Cd = iconv_open("UTF-8", iconvName(Enc).c_str());
   if (Cd == (iconv_t)-1)
     return false;
   std::string Out(Bytes.size() * 4 + 16, '\0');

@@ -133,7 +133,15 @@ private:
 class TreeHandle {
 public:
   explicit TreeHandle(TSTree *T) : T(T) {}
-  ~TreeHandle() { ts_tree_delete(T); }
+  ~TreeHandle() {
+    if (T)
+      ts_tree_delete(T);
+  }
+  TSTree *release() {
+    TSTree *Out = T;
+    T = nullptr;
+    return Out;
+  }
   TreeHandle(const TreeHandle &) = delete;
   TreeHandle &operator=(const TreeHandle &) = delete;
 

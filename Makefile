@@ -45,7 +45,9 @@ node_modules/.package-lock.json: package.json package-lock.json $(STAMP_DIR)/apt
 setup: $(STAMP_DIR)/apt node_modules/.package-lock.json
 
 # --- build ------------------------------------------------------------------
-$(BUILD_DIR)/build.ninja: setup CMakeLists.txt
+# Configured once; afterwards the generated build re-runs CMake by itself
+# whenever a CMakeLists.txt changes.
+$(BUILD_DIR)/build.ninja: | $(STAMP_DIR)/apt node_modules/.package-lock.json
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
 build: setup $(BUILD_DIR)/build.ninja

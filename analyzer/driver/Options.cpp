@@ -119,6 +119,11 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
       O.Cmd = Command::Help;
       return true;
     }
+    if (A == "--keep-going" && O.Cmd == Command::Check) {
+      O.KeepGoing = true;
+      ++R.I;
+      continue;
+    }
     std::string V;
     bool Failed = false;
     // Everything but --format/--color belongs to `check`.
@@ -264,6 +269,8 @@ Options:
                               (repeatable, comma-separated)
       --stdin-filename <NAME> the name of the file read from '-'
   -j, --jobs <N>              analysis threads (default: one per core)
+      --keep-going            files that cannot be analyzed are reported but
+                              do not by themselves make the exit status 2
       --color <WHEN>          auto (default), always or never
   -h, --help                  show this help
 

@@ -20,6 +20,7 @@ struct Options {
   std::vector<std::string> Select, ExtendSelect, Ignore, Exclude;
   unsigned Jobs = 0; // 0: one per core
   ColorMode Color = ColorMode::Auto;
+  bool KeepGoing = false; // tool errors do not by themselves exit 2
   std::string ExplainRule;
   std::string HelpTopic; // command whose help was asked for
   std::vector<std::string> RawArgs;

@@ -246,7 +246,7 @@ void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
   std::stable_sort(
       R.Errors.begin(), R.Errors.end(),
       [](const ToolError &A, const ToolError &B) { return A.Path < B.Path; });
-  if (!R.Errors.empty())
+  if (!R.Errors.empty() && !O.KeepGoing)
     R.ExitCode = 2;
   else if (!R.Findings.empty())
     R.ExitCode = 1;

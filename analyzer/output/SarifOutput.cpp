@@ -243,6 +243,8 @@ private:
           {"locations", Array{Object{{"physicalLocation", std::move(Phys)}}}},
       });
     }
+    // Files that could not be analyzed make the run unsuccessful even with
+    // --keep-going: the exit status is the user's choice, the record is not.
     Object Inv{{"executionSuccessful", R.Errors.empty() && R.ExitCode != 2},
                {"exitCode", R.ExitCode},
                {"toolExecutionNotifications", std::move(Notes)}};

@@ -18,6 +18,18 @@ const char *severityName(Severity S) {
   return "error";
 }
 
+const char *applicabilityName(Applicability A) {
+  switch (A) {
+  case Applicability::Safe:
+    return "safe";
+  case Applicability::Unsafe:
+    return "unsafe";
+  case Applicability::DisplayOnly:
+    return "display-only";
+  }
+  return "display-only";
+}
+
 const char *toolErrorKindName(ToolError::Kind K) {
   switch (K) {
   case ToolError::Io:

@@ -46,6 +46,25 @@ struct Note {
   std::string Message;
 };
 
+/// ruff's fix applicability: Safe fixes keep the program's meaning and are
+/// applied by --fix; Unsafe ones may change it (the rule page says how) and
+/// need --unsafe-fixes; DisplayOnly ones are shown, never applied.
+enum class Applicability { Safe, Unsafe, DisplayOnly };
+const char *applicabilityName(Applicability A);
+
+/// Replace bytes [Begin, End) of the finding's file with Replacement.
+struct Edit {
+  uint32_t Begin = 0;
+  uint32_t End = 0;
+  std::string Replacement;
+};
+
+struct Fix {
+  std::string Message; // "Move the call under `if __name__ == "__main__":`"
+  Applicability Applic = Applicability::Safe;
+  std::vector<Edit> Edits; // sorted, non-overlapping, same file
+};
+
 struct Finding {
   const RuleInfo *Rule = nullptr;
   Severity Level = Severity::Error;
@@ -57,6 +76,8 @@ struct Finding {
   /// GitHub's primaryLocationLineHash of the primary line, computed while the
   /// file's text is at hand.
   std::string LineHash;
+  /// At most one fix; none when the rule cannot offer a correct rewrite.
+  std::vector<Fix> Fixes;
 };
 
 /// A file the run could not analyze: reported, never silently passed.

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "driver/Options.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -119,10 +120,17 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
       O.Cmd = Command::Help;
       return true;
     }
-    if (A == "--keep-going" && O.Cmd == Command::Check) {
-      O.KeepGoing = true;
-      ++R.I;
-      continue;
+    if (O.Cmd == Command::Check) {
+      bool *Flag = A == "--keep-going"     ? &O.KeepGoing
+                   : A == "--fix"          ? &O.Fix
+                   : A == "--unsafe-fixes" ? &O.UnsafeFixes
+                   : A == "--diff"         ? &O.Diff
+                                           : nullptr;
+      if (Flag) {
+        *Flag = true;
+        ++R.I;
+        continue;
+      }
     }
     std::string V;
     bool Failed = false;
@@ -223,6 +231,11 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
   switch (O.Cmd) {
   case Command::Check:
     O.Paths = Positional.empty() ? std::vector<std::string>{"."} : Positional;
+    if ((O.Fix || O.Diff) &&
+        std::find(O.Paths.begin(), O.Paths.end(), "-") != O.Paths.end()) {
+      Error = "--fix and --diff rewrite files; they do not take stdin ('-')";
+      return false;
+    }
     break;
   case Command::Rules:
     if (O.Format != OutputFormat::Text && O.Format != OutputFormat::Json) {
@@ -269,6 +282,10 @@ Options:
                               (repeatable, comma-separated)
       --stdin-filename <NAME> the name of the file read from '-'
   -j, --jobs <N>              analysis threads (default: one per core)
+      --fix                   apply safe fixes, then report what is left
+      --unsafe-fixes          with --fix or --diff: unsafe fixes too (the
+                              rule page says why a fix is unsafe)
+      --diff                  print the fixes as a unified diff; change nothing
       --keep-going            files that cannot be analyzed are reported but
                               do not by themselves make the exit status 2
       --color <WHEN>          auto (default), always or never

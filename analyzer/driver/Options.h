@@ -20,7 +20,10 @@ struct Options {
   std::vector<std::string> Select, ExtendSelect, Ignore, Exclude;
   unsigned Jobs = 0; // 0: one per core
   ColorMode Color = ColorMode::Auto;
-  bool KeepGoing = false; // tool errors do not by themselves exit 2
+  bool KeepGoing = false;   // tool errors do not by themselves exit 2
+  bool Fix = false;         // apply safe fixes
+  bool UnsafeFixes = false; // ...and unsafe ones
+  bool Diff = false;        // print the fixes as a diff, change nothing
   std::string ExplainRule;
   std::string HelpTopic; // command whose help was asked for
   std::vector<std::string> RawArgs;

@@ -158,6 +158,25 @@ void checkModule(const python::PythonModule &M,
   }
 }
 
+} // namespace
+
+bool checkPythonText(const InputFile &In, std::string Text,
+                     const std::set<std::string> &EnabledCodes,
+                     std::vector<Finding> &Out) {
+  auto File = std::make_shared<const SourceFile>(
+      In.DisplayPath, In.AbsolutePath, std::move(Text));
+  python::ParseFailure PF;
+  auto M = python::buildPythonModule(File, PF);
+  if (!M)
+    return false;
+  M->ModuleName = moduleNameOf(In);
+  M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
+  checkModule(*M, EnabledCodes, Out);
+  return true;
+}
+
+namespace {
+
 std::string sourceRootFor(const std::string &Cwd) {
   // The enclosing git work tree, else the working directory: SARIF URIs are
   // then repository-relative, as GitHub code scanning expects.

@@ -15,6 +15,14 @@ namespace mpguard {
 void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
               Report &R);
 
+struct InputFile;
+
+/// Parses and checks one Python text held in memory, as --fix does after
+/// each round of edits. Returns false if the text does not parse.
+bool checkPythonText(const InputFile &In, std::string Text,
+                     const std::set<std::string> &EnabledCodes,
+                     std::vector<Finding> &Out);
+
 /// Whether a Python file's bytes mention anything the enabled rules look
 /// for. Files that do not are counted but never parsed.
 bool pythonPrefilter(std::string_view Bytes);

@@ -1,21 +1,27 @@
 //===- main.cpp - mpguard entry point -------------------------------------===//
 #include "core/RuleSelector.h"
 #include "driver/Discovery.h"
+#include "driver/Fixer.h"
 #include "driver/Options.h"
 #include "driver/Runner.h"
+#include "output/Diff.h"
 #include "output/Report.h"
+#include "python/SourceCheck.h"
 #include "rules/Registry.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 
 using namespace mpguard;
 
@@ -100,6 +106,72 @@ bool writeAtomically(const std::string &Path,
   return true;
 }
 
+/// --fix / --diff over the files whose findings carry an applicable fix.
+/// Returns the exit status for --diff, or -1 after --fix wrote files (the
+/// caller then checks again and reports what is left).
+int applyFixes(const Options &O, const std::set<std::string> &Enabled,
+               const Report &R) {
+  std::map<std::string, InputFile> Files;
+  for (const Finding &F : R.Findings)
+    for (const Fix &X : F.Fixes)
+      if (X.Applic == Applicability::Safe ||
+          (O.UnsafeFixes && X.Applic == Applicability::Unsafe))
+        Files[F.Loc.File->absolutePath()] = {F.Loc.File->path(),
+                                             F.Loc.File->absolutePath(), false};
+  unsigned Fixed = 0, Changed = 0;
+  bool Failed = false;
+  for (auto &[Abs, In] : Files) {
+    auto Buf = llvm::MemoryBuffer::getFile(Abs, false, false, true);
+    if (!Buf) {
+      llvm::errs() << "mpguard: error: " << In.DisplayPath
+                   << ": cannot read file: " << Buf.getError().message()
+                   << "\n";
+      Failed = true;
+      continue;
+    }
+    std::string Original((*Buf)->getBuffer()), Decoded = Original;
+    ToolError Ignored;
+    // Only plain UTF-8 files are rewritten: writing back a latin-1 or BOM
+    // file as decoded text would change bytes the fix never meant to touch.
+    if (!python::decodePythonSource(Decoded, Ignored) || Decoded != Original) {
+      llvm::errs() << "mpguard: warning: " << In.DisplayPath
+                   << ": not fixed: only UTF-8 files without a BOM or coding "
+                      "declaration are rewritten\n";
+      continue;
+    }
+    FixOutcome Out = fixText(In, Original, Enabled, O.UnsafeFixes);
+    if (Out.Fixed == Original)
+      continue;
+    ++Changed;
+    Fixed += Out.Before - std::min(Out.Before, Out.After);
+    if (O.Diff) {
+      llvm::outs() << unifiedDiff(Original, Out.Fixed, In.DisplayPath);
+      continue;
+    }
+    std::string Error;
+    if (!writeFileAtomically(Abs, Out.Fixed, Error)) {
+      llvm::errs() << "mpguard: error: " << Error << "\n";
+      Failed = true;
+    }
+  }
+  auto Plural = [](unsigned N, const char *W) {
+    return std::to_string(N) + " " + W + (N == 1 ? "" : "s");
+  };
+  if (O.Diff) {
+    llvm::outs().flush();
+    llvm::errs() << "Would fix " << Plural(Fixed, "finding") << " in "
+                 << Plural(Changed, "file") << ".\n";
+    if (Failed || R.ExitCode == 2)
+      return ExitError;
+    return Changed ? 1 : R.ExitCode;
+  }
+  llvm::errs() << "Fixed " << Plural(Fixed, "finding") << " in "
+               << Plural(Changed, "file") << ".\n";
+  if (Failed)
+    return ExitError;
+  return -1;
+}
+
 int check(const Options &O) {
   std::set<std::string> Enabled;
   std::string Error;
@@ -117,6 +189,14 @@ int check(const Options &O) {
 
   Report R;
   runCheck(O, Enabled, R);
+  if (O.Fix || O.Diff) {
+    int Status = applyFixes(O, Enabled, R);
+    if (Status >= 0)
+      return Status;
+    // Files changed: report what is left.
+    R = Report();
+    runCheck(O, Enabled, R);
+  }
 
   bool ToTerminal =
       O.OutputFile.empty() && llvm::sys::Process::StandardOutIsDisplayed();

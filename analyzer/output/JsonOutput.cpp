@@ -39,6 +39,23 @@ void writeJson(const Report &R, llvm::raw_ostream &OS) {
       Related.push_back(std::move(RO));
     }
     O["related"] = std::move(Related);
+    if (F.Fixes.empty()) {
+      O["fix"] = nullptr;
+    } else {
+      const Fix &X = F.Fixes.front();
+      llvm::json::Array Edits;
+      for (const Edit &E : X.Edits) {
+        llvm::json::Object EO =
+            jsonLocation(Location{F.Loc.File, E.Begin, E.End});
+        EO.erase("path");
+        EO["content"] = E.Replacement;
+        Edits.push_back(std::move(EO));
+      }
+      O["fix"] =
+          llvm::json::Object{{"applicability", applicabilityName(X.Applic)},
+                             {"message", X.Message},
+                             {"edits", std::move(Edits)}};
+    }
     Findings.push_back(std::move(O));
   }
   llvm::json::Array Errors;

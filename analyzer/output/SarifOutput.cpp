@@ -198,6 +198,8 @@ private:
           {"locations",
            Array{Object{{"physicalLocation", physicalLocation(F.Loc)}}}},
       };
+      if (!F.Fixes.empty())
+        Res["fixes"] = fixes(F);
       if (!F.LineHash.empty())
         Res["partialFingerprints"] =
             Object{{"primaryLocationLineHash", F.LineHash}};
@@ -223,6 +225,36 @@ private:
             {"threadFlows", Array{Object{{"locations", std::move(Flow)}}}}}};
       }
       Out.push_back(std::move(Res));
+    }
+    return Out;
+  }
+
+  /// SARIF fixes: one artifactChange per fix (all edits are in the
+  /// finding's file), regions in the run's UTF-16 columns.
+  Value fixes(const Finding &F) const {
+    const SourceFile &File = *F.Loc.File;
+    Array Out;
+    for (const Fix &X : F.Fixes) {
+      Array Replacements;
+      for (const Edit &E : X.Edits) {
+        Object Region{{"startLine", File.lineOf(E.Begin)},
+                      {"startColumn", File.utf16Column(E.Begin)},
+                      {"endLine", File.lineOf(E.End)},
+                      {"endColumn", File.utf16Column(E.End)}};
+        Object R{{"deletedRegion", std::move(Region)}};
+        if (!E.Replacement.empty())
+          R["insertedContent"] = Object{{"text", E.Replacement}};
+        Replacements.push_back(std::move(R));
+      }
+      Out.push_back(Object{
+          {"description", Object{{"text", X.Message}}},
+          {"artifactChanges",
+           Array{Object{{"artifactLocation",
+                         artifactLocation(File.absolutePath(), File.path())},
+                        {"replacements", std::move(Replacements)}}}},
+          {"properties",
+           Object{{"applicability", applicabilityName(X.Applic)}}},
+      });
     }
     return Out;
   }

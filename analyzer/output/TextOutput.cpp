@@ -126,6 +126,23 @@ void writeText(const Report &R, const TextOptions &O, llvm::raw_ostream &OS) {
   if (!R.Errors.empty())
     OS << Plural(R.Errors.size(), "file")
        << " could not be analyzed; see the errors on stderr.\n";
+  auto Fixes = [](size_t K) {
+    return std::to_string(K) + (K == 1 ? " fix" : " fixes");
+  };
+  size_t Safe = 0, Unsafe = 0;
+  for (const Finding &F : R.Findings)
+    for (const Fix &X : F.Fixes) {
+      Safe += X.Applic == Applicability::Safe;
+      Unsafe += X.Applic == Applicability::Unsafe;
+    }
+  if (Safe)
+    OS << Fixes(Safe) << " available with --fix"
+       << (Unsafe ? " (" + std::to_string(Unsafe) +
+                        " more with --fix --unsafe-fixes)"
+                  : std::string())
+       << ".\n";
+  else if (Unsafe)
+    OS << Fixes(Unsafe) << " available with --fix --unsafe-fixes.\n";
 }
 
 void writeToolErrors(const Report &R, bool Color, llvm::raw_ostream &OS) {

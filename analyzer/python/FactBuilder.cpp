@@ -150,6 +150,7 @@ private:
           R.In = C.In;
           R.Condition = span(N);
           R.Body = {ts_node_end_byte(N), ts_node_end_byte(Block)};
+          R.Statement = span(N);
           M.Guards.push_back(R);
         }
       } while (ts_tree_cursor_goto_next_sibling(&Cur) && !TooDeep);
@@ -470,6 +471,7 @@ private:
         R.In = C.In;
         R.Condition = ts_node_is_null(Condition) ? span(Body) : span(Condition);
         R.Body = span(Body);
+        R.Statement = span(N);
         M.Guards.push_back(R);
       }
       A.Guarded = C.Guarded || OwnGuard;
@@ -772,7 +774,7 @@ private:
       TSNode Cons = field(Case, S.FConsequence);
       if (MainCase && !C.Guarded && !ts_node_is_null(Cons))
         M.Guards.push_back(
-            {GuardKind::MatchCase, C.In, span(Case), span(Cons)});
+            {GuardKind::MatchCase, C.In, span(Case), span(Cons), span(N)});
       A.Guarded = C.Guarded || MainCase;
       if (!ts_node_is_null(Cons))
         visitBlock(Cons, A);
@@ -867,6 +869,12 @@ private:
     Into.push_back(std::move(St));
   }
   void recordCall(ExprId Call, const Ctx &C) { recordSite(M.Calls, Call, C); }
+
+  void noteMultiline(TSNode N) {
+    uint32_t B = ts_node_start_byte(N), E = ts_node_end_byte(N);
+    if (std::memchr(Src + B, '\n', E - B))
+      M.MultilineStrings.push_back({B, E});
+  }
 
   std::string stringValue(TSNode N) const {
     // Plain literals only: f-strings have interpolations and no fixed value.
@@ -987,6 +995,7 @@ private:
       return Call;
     }
     if (K == S.String) {
+      noteMultiline(N);
       std::string V = stringValue(N);
       if (!V.empty() && V[0] == '\x01') {
         visitGeneric(N, C); // f-string: calls inside interpolations
@@ -996,6 +1005,8 @@ private:
     }
     if (K == S.ConcatenatedString) {
       std::string V;
+      for (uint32_t I = 0, E = ts_node_named_child_count(N); I < E; ++I)
+        noteMultiline(ts_node_named_child(N, I));
       for (uint32_t I = 0, E = ts_node_named_child_count(N); I < E; ++I) {
         std::string Part = stringValue(ts_node_named_child(N, I));
         if (!Part.empty() && Part[0] == '\x01') {

@@ -143,6 +143,7 @@ struct GuardRegion {
   ScopeId In;
   Span Condition; // the test (or the early-exit statement)
   Span Body;      // the region that only runs in the main process
+  Span Statement; // the whole if/match statement
 };
 
 enum class StmtKind : uint8_t {
@@ -197,6 +198,9 @@ public:
   std::vector<Site> Iterations;
   std::vector<GuardRegion> Guards;
   std::vector<Statement> TopLevel;
+  /// String literals that span lines: their inner lines are text, and a
+  /// rewrite that re-indents code must leave them alone.
+  std::vector<Span> MultilineStrings;
 
   // Filled by Resolver.
   std::vector<Event> Events;

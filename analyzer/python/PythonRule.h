@@ -21,7 +21,7 @@ class PythonCheck {
 public:
   PythonCheck(const PythonModule &M, const project::ModuleSummary &S,
               const RuleInfo &Rule, std::vector<Finding> &Out)
-      : Module(M), Summary(S), Rule(Rule), Out(Out) {}
+      : Module(M), Summary(S), Rule(Rule), Out(Out), Start(Out.size()) {}
 
   const PythonModule &Module;
   const project::ModuleSummary &Summary;
@@ -39,9 +39,14 @@ public:
     return Out.back();
   }
 
+  /// How many findings this check has reported so far, and the I-th.
+  size_t reported() const { return Out.size() - Start; }
+  Finding &finding(size_t I) { return Out[Start + I]; }
+
 private:
   const RuleInfo &Rule;
   std::vector<Finding> &Out;
+  size_t Start;
 };
 
 class PythonRule {

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "python/PythonRule.h"
+#include "python/Rewrite.h"
 
 namespace mpguard {
 namespace {
@@ -30,6 +31,17 @@ public:
     const PythonModule &M = C.Module;
     if (M.NotRerunInChildren)
       return;
+    size_t Before = C.reported();
+    report(C);
+    // One rewrite fixes every finding of the module: attach it to the first.
+    if (C.reported() > Before)
+      if (auto F = planMainExtraction(M, C.Summary))
+        C.finding(Before).Fixes.push_back(std::move(*F));
+  }
+
+private:
+  void report(PythonCheck &C) const {
+    const PythonModule &M = C.Module;
     // After `set_start_method("fork")` at module level, children are forked
     // and never re-run the module: later starts on that path are safe.
     std::vector<const Event *> ForkSetters;

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "python/PythonRule.h"
+#include "python/Rewrite.h"
 
 namespace mpguard {
 namespace {
@@ -47,10 +48,13 @@ private:
       if (Ev.Kind == EventKind::SetStartMethod && Ev.Target == "fork")
         continue;
       if (project::eventHasEffect(M, Ev, Effect::SetsStartMethodRaising)) {
-        C.report(Ev.Range, "`" + Ev.What +
-                               "` runs at import time; spawn and forkserver "
-                               "children re-run this module and raise "
-                               "'context has already been set'");
+        Finding &F = C.report(Ev.Range,
+                              "`" + Ev.What +
+                                  "` runs at import time; spawn and forkserver "
+                                  "children re-run this module and raise "
+                                  "'context has already been set'");
+        if (auto Fx = planMoveUnderGuard(M, Ev))
+          F.Fixes.push_back(std::move(*Fx));
         Reported.push_back(&Ev);
         continue;
       }
@@ -68,6 +72,8 @@ private:
                         "forkserver children re-run this module and raise "
                         "'context has already been set'");
       addChain(C, F, Chain);
+      if (auto Fx = planMoveUnderGuard(M, Ev))
+        F.Fixes.push_back(std::move(*Fx));
       Reported.push_back(&Ev);
     }
   }

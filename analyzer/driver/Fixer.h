@@ -1,0 +1,36 @@
+//===- Fixer.h - Applying fixes: --fix, --unsafe-fixes, --diff -*- C++ -*-===//
+#ifndef MPGUARD_DRIVER_FIXER_H
+#define MPGUARD_DRIVER_FIXER_H
+
+#include "driver/Discovery.h"
+
+#include <set>
+#include <string>
+
+namespace mpguard {
+
+struct FixOutcome {
+  std::string Fixed;    // the new text (== original when nothing applied)
+  unsigned Applied = 0; // fixes applied over all rounds
+  unsigned Before = 0;  // findings before
+  unsigned After = 0;   // findings left in Fixed
+};
+
+/// Applies the fixes of the enabled rules to \p Text (Safe ones, and Unsafe
+/// ones with \p Unsafe) in rounds: each round re-parses and re-checks the
+/// text, applies every fix that does not overlap an earlier one (lowest rule
+/// code first: the whole-module MPG001 rewrite wins over the MPG002 move it
+/// subsumes), and keeps the result only if it still parses. Stops when no
+/// fix applies, after 10 rounds, or when a round would break the file.
+FixOutcome fixText(const InputFile &In, const std::string &Text,
+                   const std::set<std::string> &EnabledCodes, bool Unsafe);
+
+/// Replaces the file's contents through a temporary file in the same
+/// directory, renamed over the original (through symlinks), keeping its
+/// permissions. On failure the original is untouched and \p Error says why.
+bool writeFileAtomically(const std::string &Path, const std::string &Text,
+                         std::string &Error);
+
+} // namespace mpguard
+
+#endif

@@ -1,0 +1,39 @@
+//===- Rewrite.h - Module-level rewrites for guard fixes -------*- C++ -*-===//
+//
+// The fixes of MPG001 and MPG002 move module-level code under the main
+// guard. They are planned here, from facts only (top-level statements,
+// bindings, call sites, guard regions, multi-line strings), so that both
+// rules share one idea of "the guard", "indentation" and "a statement's
+// lines".
+//
+//===----------------------------------------------------------------------===//
+#ifndef MPGUARD_PYTHON_REWRITE_H
+#define MPGUARD_PYTHON_REWRITE_H
+
+#include "core/Finding.h"
+#include "project/Project.h"
+#include "python/PythonModule.h"
+
+#include <optional>
+
+namespace mpguard {
+namespace python {
+
+/// MPG001: move every module-level statement with side effects into
+/// `def main():` called under `if __name__ == "__main__":` (merging an
+/// existing guard), keeping imports, definitions, side-effect-free
+/// assignments and the names worker code reads at module level. Returns
+/// nothing when the module has a shape the rewrite cannot keep correct
+/// (other guard forms, a kept statement that would still start processes).
+std::optional<Fix> planMainExtraction(const PythonModule &M,
+                                      const project::ModuleSummary &S);
+
+/// MPG002: move the top-level statement holding \p Call under the main
+/// guard (at its start), creating the guard at the end of the file if there
+/// is none. Returns nothing when the call is not a statement of its own.
+std::optional<Fix> planMoveUnderGuard(const PythonModule &M, const Event &Call);
+
+} // namespace python
+} // namespace mpguard
+
+#endif

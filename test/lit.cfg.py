@@ -35,3 +35,5 @@ config.substitutions.append(
     ("%sarif_multitool", params.get("sarif_multitool", "")))
 config.substitutions.append(("%sarif_schema", params.get("sarif_schema", "")))
 config.substitutions.append(("%tools", tools))
+# The interpreter that runs Python programs under test (first on PATH).
+config.substitutions.append(("%python", "python3"))

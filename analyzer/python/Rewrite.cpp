@@ -514,6 +514,12 @@ std::optional<Fix> planMoveUnderGuard(const PythonModule &M,
   }
   std::string Append;
   uint32_t End = uint32_t(Lay.Text.size());
+  // The call was the last thing in the file: take the blank lines above it
+  // too, so that the new guard follows the code after two blank lines.
+  if (Lay.Text.substr(F.Edits[0].End).find_first_not_of(" \t\r\n") ==
+      std::string_view::npos)
+    while (F.Edits[0].Begin > 0 && BlankAt(Lay.lineBegin(F.Edits[0].Begin - 1)))
+      F.Edits[0].Begin = Lay.lineBegin(F.Edits[0].Begin - 1);
   if (End && Lay.Text.back() != '\n')
     Append += "\n";
   Append +=

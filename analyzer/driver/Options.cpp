@@ -93,6 +93,8 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
     O.Cmd = Command::Rules;
   else if (First == "explain")
     O.Cmd = Command::Explain;
+  else if (First == "verify")
+    O.Cmd = Command::Verify;
   else {
     Error = "unknown command '" + First + "'";
     if (First.size() > 3 && First.compare(First.size() - 3, 3, ".py") == 0)
@@ -113,6 +115,11 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
     if (A == "--") {
       OnlyPositional = true;
       ++R.I;
+      // verify SCRIPT -- ARGS: everything after -- goes to the script.
+      if (O.Cmd == Command::Verify) {
+        O.ScriptArgs.assign(R.Args.begin() + long(R.I), R.Args.end());
+        R.I = R.Args.size();
+      }
       continue;
     }
     if (A == "--help" || A == "-h") {
@@ -134,12 +141,63 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
     }
     std::string V;
     bool Failed = false;
-    // Everything but --format/--color belongs to `check`.
+    if (O.Cmd == Command::Verify) {
+      if (R.take("rule", nullptr, V, Failed)) {
+        if (Failed)
+          return false;
+        splitList(V, O.VerifyRules);
+        continue;
+      }
+      if (R.take("start-methods", nullptr, V, Failed)) {
+        if (Failed)
+          return false;
+        O.StartMethods.clear();
+        splitList(V, O.StartMethods);
+        for (const std::string &M : O.StartMethods)
+          if (M != "spawn" && M != "forkserver" && M != "fork") {
+            Error = "invalid start method '" + M +
+                    "' (expected spawn, forkserver or fork)";
+            return false;
+          }
+        continue;
+      }
+      if (R.take("timeout", nullptr, V, Failed)) {
+        if (Failed)
+          return false;
+        char *End = nullptr;
+        O.Timeout = std::strtod(V.c_str(), &End);
+        if (V.empty() || *End || !(O.Timeout > 0) || O.Timeout > 86400) {
+          Error = "invalid --timeout '" + V + "' (seconds, > 0)";
+          return false;
+        }
+        continue;
+      }
+      if (R.take("max-procs", nullptr, V, Failed)) {
+        if (Failed)
+          return false;
+        char *End = nullptr;
+        long N = std::strtol(V.c_str(), &End, 10);
+        if (V.empty() || *End || N < 2 || N > 100000) {
+          Error = "invalid --max-procs '" + V + "' (2..100000)";
+          return false;
+        }
+        O.MaxProcs = unsigned(N);
+        continue;
+      }
+      if (R.take("python", nullptr, V, Failed) ||
+          R.take("examples", nullptr, V, Failed)) {
+        if (Failed)
+          return false;
+        (A.rfind("--python", 0) == 0 ? O.Python : O.ExamplesDir) = V;
+        continue;
+      }
+    }
+    // Everything else but --format/--color belongs to `check`.
     bool IsShared = A.rfind("--format", 0) == 0 ||
                     A.rfind("--output-format", 0) == 0 ||
                     A.rfind("--color", 0) == 0;
     if (!IsShared && O.Cmd != Command::Check) {
-      Error = "option '" + A + "' is only for 'mpguard check'";
+      Error = "option '" + A + "' is not an option of 'mpguard " + First + "'";
       return false;
     }
     if (R.take("format", nullptr, V, Failed) ||
@@ -247,6 +305,24 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
       return false;
     }
     break;
+  case Command::Verify:
+    if (O.StartMethods.empty())
+      O.StartMethods = {"spawn", "forkserver", "fork"};
+    if (O.Format != OutputFormat::Text && O.Format != OutputFormat::Json) {
+      Error = "'mpguard verify' writes text or json";
+      return false;
+    }
+    if (Positional.size() > 1) {
+      Error = "'mpguard verify' takes at most one script";
+      return false;
+    }
+    if (!Positional.empty())
+      O.Script = Positional[0];
+    if (O.Script.empty() && !O.ScriptArgs.empty()) {
+      Error = "arguments after '--' need a script";
+      return false;
+    }
+    break;
   case Command::Explain:
     if (Positional.size() != 1) {
       Error = "'mpguard explain' takes one rule code or slug";
@@ -293,6 +369,33 @@ Options:
 
 Exit status: 0 no findings, 1 findings, 2 usage, input or internal error.
 )";
+  if (Topic == "verify")
+    return R"(Usage: mpguard verify [OPTIONS]
+       mpguard verify [OPTIONS] SCRIPT [-- ARGS...]
+
+Run code to prove a diagnosis. Without SCRIPT: for every rule with examples,
+run its bad example under each start method (it must show the recorded
+symptom), its fixed example (it must run, with the same output under every
+method), and the bad example after `mpguard check --fix --unsafe-fixes` (it
+must be reported clean and run like the fixed one). With SCRIPT: run that
+script under each start method and say whether it runs, fails with a known
+multiprocessing symptom, or hangs. Only this command executes code. Each run
+is contained: its own session, a wall-clock timeout, a cap on processes, and
+everything it started killed at the end.
+
+Options:
+      --rule <RULES>          only these rules' examples (codes, slugs, prefixes)
+      --start-methods <LIST>  spawn,forkserver,fork (default: all three)
+      --timeout <SECONDS>     per run (default: 10)
+      --max-procs <N>         processes a run may have at once (default: 64)
+      --python <PATH>         the interpreter (default: python3 on PATH)
+      --examples <DIR>        where the rule examples are (default: next to
+                              the binary)
+      --format <FMT>          text (default) or json
+
+Exit status: 0 all rows as expected (SCRIPT: runs under every method),
+1 a row disagrees (SCRIPT: breaks under some method), 2 error.
+)";
   if (Topic == "rules")
     return R"(Usage: mpguard rules [--format text|json]
 
@@ -311,6 +414,7 @@ Commands:
   check     Analyze files and report findings
   rules     List the rules
   explain   Show a rule's documentation
+  verify    Run the rules' examples (or a script) under every start method
   version   Show the version
 
 Options:

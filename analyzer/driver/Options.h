@@ -7,7 +7,7 @@
 
 namespace mpguard {
 
-enum class Command { Check, Rules, Explain, Help, Version };
+enum class Command { Check, Rules, Explain, Verify, Help, Version };
 enum class OutputFormat { Text, Concise, Json, Sarif };
 enum class ColorMode { Auto, Always, Never };
 
@@ -25,7 +25,16 @@ struct Options {
   bool UnsafeFixes = false; // ...and unsafe ones
   bool Diff = false;        // print the fixes as a diff, change nothing
   std::string ExplainRule;
-  std::string HelpTopic; // command whose help was asked for
+  // verify
+  std::vector<std::string> VerifyRules;  // --rule (code, slug or prefix)
+  std::vector<std::string> StartMethods; // --start-methods
+  double Timeout = 0;                    // --timeout seconds (0: default)
+  unsigned MaxProcs = 64;                // --max-procs
+  std::string Python;                    // --python
+  std::string ExamplesDir;               // --examples
+  std::string Script;                    // verify SCRIPT
+  std::vector<std::string> ScriptArgs;   // verify SCRIPT -- ARGS
+  std::string HelpTopic;                 // command whose help was asked for
   std::vector<std::string> RawArgs;
 };
 

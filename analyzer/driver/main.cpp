@@ -8,6 +8,7 @@
 #include "output/Report.h"
 #include "python/SourceCheck.h"
 #include "rules/Registry.h"
+#include "shim/Verify.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -255,6 +256,8 @@ int main(int Argc, char **Argv) {
     return listRules(O);
   case Command::Explain:
     return explain(O);
+  case Command::Verify:
+    return runVerify(O, Argv[0]);
   case Command::Check:
     return check(O);
   }

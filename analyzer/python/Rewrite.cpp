@@ -184,12 +184,15 @@ std::optional<Fix> planMainExtraction(const PythonModule &M,
   std::vector<bool> HasCall(N, false), Effectful(N, false);
   std::set<std::string> FunctionReads;
 
+  // Top-level statements are in source order: binary search.
   auto StatementOf = [&](uint32_t Offset) -> int {
-    for (size_t I = 0; I < N; ++I)
-      if (M.TopLevel[I].Range.Begin <= Offset &&
-          Offset < M.TopLevel[I].Range.End)
-        return int(I);
-    return -1;
+    auto It = std::upper_bound(
+        M.TopLevel.begin(), M.TopLevel.end(), Offset,
+        [](uint32_t O, const Statement &St) { return O < St.Range.Begin; });
+    if (It == M.TopLevel.begin())
+      return -1;
+    --It;
+    return Offset < It->Range.End ? int(It - M.TopLevel.begin()) : -1;
   };
   for (const Binding &B : M.Bindings) {
     if (B.In != ModuleScope || B.Pos == UINT32_MAX)
@@ -215,15 +218,15 @@ std::optional<Fix> planMainExtraction(const PythonModule &M,
         Referenced.insert(M.expr(K.Value).Text);
   }
   std::vector<bool> Worker(N, false);
-  for (size_t I = 0; I < N; ++I) {
-    const Statement &St = M.TopLevel[I];
-    if (St.Kind == StmtKind::ClassDef)
-      Worker[I] = true;
-    if (St.Kind == StmtKind::FunctionDef)
-      for (const Scope &Sc : M.Scopes)
-        if (Sc.Parent == ModuleScope && within(Sc.Range, St.Range) &&
-            Referenced.count(Sc.Name))
-          Worker[I] = true;
+  for (size_t I = 0; I < N; ++I)
+    Worker[I] = M.TopLevel[I].Kind == StmtKind::ClassDef;
+  for (const Scope &Sc : M.Scopes) {
+    if (Sc.Parent != ModuleScope || Sc.Kind != ScopeKind::Function ||
+        !Referenced.count(Sc.Name))
+      continue;
+    int I = StatementOf(Sc.Range.Begin);
+    if (I >= 0 && M.TopLevel[size_t(I)].Kind == StmtKind::FunctionDef)
+      Worker[size_t(I)] = true;
   }
   for (bool Grew = true; Grew;) {
     Grew = false;

@@ -1,0 +1,456 @@
+//===- Verify.cpp ---------------------------------------------------------===//
+#include "shim/Verify.h"
+
+#include "core/RuleSelector.h"
+#include "driver/Discovery.h"
+#include "driver/Fixer.h"
+#include "driver/Runner.h"
+#include "rules/Registry.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
+#include <optional>
+#include <set>
+
+namespace mpguard {
+
+namespace fs = llvm::sys::fs;
+namespace path = llvm::sys::path;
+
+namespace {
+
+constexpr double DefaultTimeout = 10;
+
+/// What the launcher reported for one run.
+struct RunResult {
+  std::string Outcome; // runs, fails, hang, fork-bomb; "error" if no JSON
+  std::optional<int64_t> ExitCode;
+  std::set<std::string> Symptoms;
+  std::string Stdout, Stderr;
+  double Seconds = 0;
+  int64_t Leftover = 0;
+  std::string Error;
+};
+
+/// One expectation from symptom.txt: `spawn: hang bootstrapping-phase`.
+struct Expectation {
+  std::string Outcome;
+  std::set<std::string> Symptoms;
+};
+
+struct Row {
+  std::string Example; // "python/unguarded-process-start/bad.py"
+  std::string Method;
+  std::string Expected;
+  std::string Observed;
+  double Seconds = 0;
+  bool Ok = false;
+  std::string Note;
+};
+
+std::string selfDir(const char *Argv0) {
+  std::string Exe = llvm::sys::fs::getMainExecutable(Argv0, (void *)&selfDir);
+  return path::parent_path(Exe).str();
+}
+
+/// First existing path among candidates.
+std::string firstExisting(const std::vector<std::string> &Candidates) {
+  for (const std::string &C : Candidates)
+    if (fs::exists(C))
+      return C;
+  return {};
+}
+
+class Verifier {
+public:
+  Verifier(const Options &O, const char *Argv0) : O(O) {
+    std::string Dir = selfDir(Argv0);
+    Shim = firstExisting({Dir + "/shim/mpguard_shim.py",
+                          Dir + "/../share/mpguard/shim/mpguard_shim.py"});
+    Examples = !O.ExamplesDir.empty()
+                   ? O.ExamplesDir
+                   : firstExisting({Dir + "/examples",
+                                    Dir + "/../share/mpguard/examples"});
+    if (!O.Python.empty()) {
+      Python = O.Python;
+    } else if (auto P = llvm::sys::findProgramByName("python3")) {
+      Python = *P;
+    }
+    Timeout = O.Timeout > 0 ? O.Timeout : DefaultTimeout;
+  }
+
+  int run() {
+    if (Shim.empty())
+      return fail("cannot find the runtime shim (shim/mpguard_shim.py next "
+                  "to the binary, or share/mpguard/shim when installed)");
+    if (Python.empty())
+      return fail("cannot find python3 on PATH; pass --python");
+    return O.Script.empty() ? runExamples() : runScript();
+  }
+
+private:
+  const Options &O;
+  std::string Shim, Examples, Python;
+  double Timeout;
+
+  int fail(const std::string &Message) {
+    llvm::errs() << "mpguard: error: " << Message << "\n";
+    return 2;
+  }
+
+  RunResult launch(const std::string &Method, const std::string &Script,
+                   const std::vector<std::string> &Args,
+                   const std::string &Cwd) {
+    RunResult R;
+    llvm::SmallString<128> Out, Err;
+    fs::createTemporaryFile("mpguard-verify", "json", Out);
+    fs::createTemporaryFile("mpguard-verify", "err", Err);
+    std::vector<std::string> Argv = {
+        Python,           Shim,
+        "--start-method", Method,
+        "--timeout",      llvm::formatv("{0}", Timeout).str(),
+        "--max-procs",    std::to_string(O.MaxProcs)};
+    if (!Cwd.empty()) {
+      Argv.push_back("--cwd");
+      Argv.push_back(Cwd);
+    }
+    Argv.push_back("--");
+    Argv.push_back(Script);
+    Argv.insert(Argv.end(), Args.begin(), Args.end());
+    std::vector<llvm::StringRef> Refs(Argv.begin(), Argv.end());
+    std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""),
+                                                  Out.str(), Err.str()};
+    std::string ExecError;
+    int Status = llvm::sys::ExecuteAndWait(Python, Refs, std::nullopt,
+                                           Redirects, 0, 0, &ExecError);
+    auto Json = llvm::MemoryBuffer::getFile(Out);
+    auto ErrText = llvm::MemoryBuffer::getFile(Err);
+    fs::remove(Out);
+    fs::remove(Err);
+    if (Status != 0 || !Json) {
+      R.Outcome = "error";
+      R.Error = "shim exited " + std::to_string(Status) +
+                (ExecError.empty() ? "" : ": " + ExecError) +
+                (ErrText ? ": " + (*ErrText)->getBuffer().str() : "");
+      return R;
+    }
+    auto Parsed = llvm::json::parse((*Json)->getBuffer());
+    if (!Parsed) {
+      R.Outcome = "error";
+      R.Error =
+          "shim output is not JSON: " + llvm::toString(Parsed.takeError());
+      return R;
+    }
+    const llvm::json::Object *Obj = Parsed->getAsObject();
+    if (!Obj) {
+      R.Outcome = "error";
+      R.Error = "shim output is not a JSON object";
+      return R;
+    }
+    R.Outcome = Obj->getString("outcome").value_or("error").str();
+    R.ExitCode = Obj->getInteger("exit_code");
+    R.Stdout = Obj->getString("stdout").value_or("").str();
+    R.Stderr = Obj->getString("stderr").value_or("").str();
+    R.Seconds = Obj->getNumber("duration_s").value_or(0);
+    R.Leftover = Obj->getInteger("leftover_processes").value_or(0);
+    if (const llvm::json::Array *S = Obj->getArray("symptoms"))
+      for (const llvm::json::Value &V : *S)
+        if (auto Str = V.getAsString())
+          R.Symptoms.insert(Str->str());
+    return R;
+  }
+
+  static std::string describe(const std::string &Outcome,
+                              const std::set<std::string> &Symptoms) {
+    std::string S = Outcome;
+    for (const std::string &Sym : Symptoms)
+      S += " " + Sym;
+    return S;
+  }
+
+  /// symptom.txt: lines `METHOD: OUTCOME [SYMPTOM...]`; '#' starts a
+  /// comment. Methods not listed are expected to run.
+  std::map<std::string, Expectation> readExpectations(const std::string &File,
+                                                      std::string &Error) {
+    std::map<std::string, Expectation> Out;
+    auto Buf = llvm::MemoryBuffer::getFile(File);
+    if (!Buf) {
+      Error = File + ": " + Buf.getError().message();
+      return Out;
+    }
+    llvm::SmallVector<llvm::StringRef> Lines;
+    (*Buf)->getBuffer().split(Lines, '\n');
+    unsigned LineNo = 0;
+    for (llvm::StringRef Line : Lines) {
+      ++LineNo;
+      Line = Line.split('#').first.trim();
+      if (Line.empty())
+        continue;
+      auto [Method, Rest] = Line.split(':');
+      Method = Method.trim();
+      llvm::SmallVector<llvm::StringRef> Words;
+      Rest.split(Words, ' ', -1, false);
+      if ((Method != "spawn" && Method != "forkserver" && Method != "fork") ||
+          Words.empty()) {
+        Error = File + ":" + std::to_string(LineNo) +
+                ": expected 'METHOD: OUTCOME [SYMPTOM...]'";
+        return Out;
+      }
+      Expectation &E = Out[Method.str()];
+      E.Outcome = Words[0].str();
+      for (size_t I = 1; I < Words.size(); ++I)
+        E.Symptoms.insert(Words[I].str());
+    }
+    return Out;
+  }
+
+  /// Runs a script expected to run under every method; fills rows and
+  /// returns stdout per method.
+  std::map<std::string, std::string>
+  runClean(const std::string &Label, const std::string &Script,
+           const std::map<std::string, std::string> *Reference,
+           std::vector<Row> &Rows) {
+    std::map<std::string, std::string> Stdout;
+    for (const std::string &Method : O.StartMethods) {
+      RunResult R = launch(Method, Script, {}, "");
+      Row W{Label, Method, "runs", "", R.Seconds, false, ""};
+      W.Observed =
+          R.Outcome == "error" ? "error" : describe(R.Outcome, R.Symptoms);
+      W.Ok = R.Outcome == "runs";
+      if (R.Outcome == "error")
+        W.Note = R.Error;
+      else if (!W.Ok)
+        W.Note = lastLine(R.Stderr);
+      Stdout[Method] = R.Stdout;
+      if (W.Ok && R.Leftover) {
+        W.Ok = false;
+        W.Note = std::to_string(R.Leftover) + " processes left running";
+      }
+      // Same output under every method (and as the fixed example).
+      const std::string &First = Stdout.begin()->second;
+      if (W.Ok && R.Stdout != First) {
+        W.Ok = false;
+        W.Note = "stdout differs from " + Stdout.begin()->first;
+      }
+      if (W.Ok && Reference && Reference->count(Method) &&
+          Reference->at(Method) != R.Stdout) {
+        W.Ok = false;
+        W.Note = "stdout differs from fixed.py";
+      }
+      Rows.push_back(W);
+    }
+    return Stdout;
+  }
+
+  static std::string lastLine(const std::string &Text) {
+    llvm::StringRef T = llvm::StringRef(Text).rtrim();
+    size_t NL = T.rfind('\n');
+    return (NL == llvm::StringRef::npos ? T : T.substr(NL + 1)).str();
+  }
+
+  int runExamples() {
+    if (Examples.empty() || !fs::is_directory(Examples))
+      return fail("cannot find the rule examples (examples/ next to the "
+                  "binary); pass --examples DIR");
+    std::set<std::string> Selected;
+    for (const std::string &Sel : O.VerifyRules) {
+      auto Rules = matchSelector(ruleCatalogue(), Sel);
+      if (Rules.empty())
+        return fail("unknown rule '" + Sel + "' in --rule");
+      for (const RuleInfo *R : Rules)
+        Selected.insert(R->Slug);
+    }
+    std::set<std::string> AllCodes;
+    for (const RuleInfo *R : ruleCatalogue())
+      AllCodes.insert(R->Code);
+
+    std::vector<Row> Rows;
+    for (const RuleInfo *Rule : ruleCatalogue()) {
+      if (!Selected.empty() && !Selected.count(Rule->Slug))
+        continue;
+      std::string Lang = Rule->Lang == Language::Python ? "python" : "cpp";
+      std::string Dir = Examples + "/" + Lang + "/" + Rule->Slug;
+      std::string Bad = Dir + "/bad.py", Fixed = Dir + "/fixed.py";
+      if (!fs::exists(Bad) || !fs::exists(Fixed))
+        continue;
+      std::string Label = Lang + "/" + Rule->Slug + "/";
+      std::string Error;
+      auto Expect = readExpectations(Dir + "/symptom.txt", Error);
+      if (!Error.empty())
+        return fail(Error);
+
+      for (const std::string &Method : O.StartMethods) {
+        Expectation E =
+            Expect.count(Method) ? Expect[Method] : Expectation{"runs", {}};
+        RunResult R = launch(Method, Bad, {}, "");
+        Row W{Label + "bad.py",
+              Method,
+              describe(E.Outcome, E.Symptoms),
+              "",
+              R.Seconds,
+              false,
+              ""};
+        W.Observed =
+            R.Outcome == "error" ? "error" : describe(R.Outcome, R.Symptoms);
+        bool SymptomsShown =
+            std::includes(R.Symptoms.begin(), R.Symptoms.end(),
+                          E.Symptoms.begin(), E.Symptoms.end());
+        W.Ok = R.Outcome == E.Outcome && SymptomsShown && R.Leftover == 0;
+        if (R.Outcome == "error")
+          W.Note = R.Error;
+        else if (R.Leftover)
+          W.Note = std::to_string(R.Leftover) + " processes left running";
+        Rows.push_back(W);
+      }
+      auto Reference = runClean(Label + "fixed.py", Fixed, nullptr, Rows);
+      verifyFix(Label, Bad, AllCodes, Reference, Rows);
+    }
+    return report(Rows);
+  }
+
+  /// The bad example after --fix --unsafe-fixes: reported clean, and runs
+  /// like the fixed example.
+  void verifyFix(const std::string &Label, const std::string &Bad,
+                 const std::set<std::string> &AllCodes,
+                 const std::map<std::string, std::string> &Reference,
+                 std::vector<Row> &Rows) {
+    std::string RowLabel = Label + "bad.py --fix";
+    llvm::SmallString<128> TempDir;
+    if (fs::createUniqueDirectory("mpguard-verify", TempDir)) {
+      Rows.push_back({RowLabel, "-", "clean", "error", 0, false,
+                      "cannot create a temporary directory"});
+      return;
+    }
+    std::string Copy = (TempDir + "/bad.py").str();
+    auto Buf = llvm::MemoryBuffer::getFile(Bad);
+    std::string Text = Buf ? (*Buf)->getBuffer().str() : std::string();
+    InputFile In{Copy, Copy, false};
+    FixOutcome Fixed = fixText(In, Text, AllCodes, /*Unsafe=*/true);
+    std::vector<Finding> Left;
+    bool Parses = checkPythonText(In, Fixed.Fixed, AllCodes, Left);
+    std::string Error;
+    bool Written = writeFileOrReport(Copy, Fixed.Fixed, Error);
+    Row Check{RowLabel, "-", "clean", "", 0, false, ""};
+    Check.Observed = !Parses        ? "does not parse"
+                     : Left.empty() ? "clean"
+                                    : std::to_string(Left.size()) + " findings";
+    Check.Ok = Parses && Left.empty() && Fixed.Applied > 0 && Written;
+    if (!Fixed.Applied)
+      Check.Note = "no fix applied";
+    else if (!Written)
+      Check.Note = Error;
+    Rows.push_back(Check);
+    if (Written)
+      runClean(RowLabel, Copy, &Reference, Rows);
+    fs::remove(Copy);
+    fs::remove(TempDir);
+  }
+
+  static bool writeFileOrReport(const std::string &Path,
+                                const std::string &Text, std::string &Error) {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Path, EC);
+    if (EC) {
+      Error = EC.message();
+      return false;
+    }
+    OS << Text;
+    return true;
+  }
+
+  int report(const std::vector<Row> &Rows) {
+    size_t Failed = 0;
+    for (const Row &R : Rows)
+      Failed += !R.Ok;
+    if (O.Format == OutputFormat::Json) {
+      llvm::json::Array A;
+      for (const Row &R : Rows)
+        A.push_back(llvm::json::Object{{"example", R.Example},
+                                       {"start_method", R.Method},
+                                       {"expected", R.Expected},
+                                       {"observed", R.Observed},
+                                       {"seconds", R.Seconds},
+                                       {"ok", R.Ok},
+                                       {"note", R.Note}});
+      llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(A)))
+                   << "\n";
+    } else {
+      llvm::outs() << llvm::formatv("{0,-48} {1,-10} {2,-30} {3,-30} {4,7} "
+                                    "{5}\n",
+                                    "example", "method", "expected", "observed",
+                                    "time", "result");
+      for (const Row &R : Rows)
+        llvm::outs() << llvm::formatv(
+            "{0,-48} {1,-10} {2,-30} {3,-30} {4,6:f1}s {5}{6}\n", R.Example,
+            R.Method, R.Expected, R.Observed, R.Seconds, R.Ok ? "ok" : "FAIL",
+            R.Note.empty() ? "" : "  (" + R.Note + ")");
+      llvm::outs() << Rows.size() - Failed << " passed, " << Failed
+                   << " failed\n";
+    }
+    if (Rows.empty())
+      return fail("no examples were run");
+    return Failed ? 1 : 0;
+  }
+
+  int runScript() {
+    if (!fs::exists(O.Script))
+      return fail(O.Script + ": no such file");
+    llvm::SmallString<256> Abs(O.Script);
+    fs::make_absolute(Abs);
+    std::vector<Row> Rows;
+    bool Breaks = false;
+    for (const std::string &Method : O.StartMethods) {
+      RunResult R = launch(Method, Abs.str().str(), O.ScriptArgs, "");
+      if (R.Outcome == "error")
+        return fail(R.Error);
+      Row W{O.Script,  Method,
+            "-",       describe(R.Outcome, R.Symptoms),
+            R.Seconds, R.Outcome == "runs",
+            ""};
+      if (R.ExitCode && R.Outcome == "fails")
+        W.Note = "exit " + std::to_string(*R.ExitCode);
+      if (R.Outcome == "fails" && R.Symptoms.empty())
+        W.Note += (W.Note.empty() ? "" : "; ") + lastLine(R.Stderr);
+      Breaks |= !W.Ok;
+      Rows.push_back(W);
+    }
+    if (O.Format == OutputFormat::Json) {
+      llvm::json::Array A;
+      for (const Row &R : Rows)
+        A.push_back(llvm::json::Object{{"script", R.Example},
+                                       {"start_method", R.Method},
+                                       {"observed", R.Observed},
+                                       {"seconds", R.Seconds},
+                                       {"runs", R.Ok},
+                                       {"note", R.Note}});
+      llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(A)))
+                   << "\n";
+    } else {
+      for (const Row &R : Rows)
+        llvm::outs() << llvm::formatv("{0,-10} {1,-40} {2,6:f1}s{3}\n",
+                                      R.Method, R.Observed, R.Seconds,
+                                      R.Note.empty() ? "" : "  " + R.Note);
+      llvm::outs() << (Breaks ? "The script breaks under at least one start "
+                                "method.\n"
+                              : "The script runs under every start method "
+                                "tried.\n");
+    }
+    return Breaks ? 1 : 0;
+  }
+};
+
+} // namespace
+
+int runVerify(const Options &O, const char *Argv0) {
+  return Verifier(O, Argv0).run();
+}
+
+} // namespace mpguard

@@ -13,7 +13,7 @@ APT_PACKAGES := cmake ninja-build g++ make python3 python3-jsonschema \
 
 STAMP_DIR := .stamps
 
-.PHONY: all setup build run test clean format check-format
+.PHONY: all setup build run test test-sanitize fuzz bench clean format check-format
 
 all: build
 
@@ -64,6 +64,40 @@ run: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure
+
+# --- reliability --------------------------------------------------------------
+# ASan+UBSan (gcc) build running the unit tests and every lit suite.
+SANITIZE_DIR ?= build-sanitize
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+test-sanitize: setup
+	@test -f $(SANITIZE_DIR)/build.ninja || cmake -S . -B $(SANITIZE_DIR) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_C_FLAGS=$(SANITIZE_FLAGS)" \
+	  "-DCMAKE_CXX_FLAGS=$(SANITIZE_FLAGS)" "-DCMAKE_EXE_LINKER_FLAGS=$(SANITIZE_FLAGS)"
+	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	cd $(SANITIZE_DIR) && ctest --output-on-failure -E verify-examples
+
+# libFuzzer (clang-19) over the Python frontend, rules, writers and fixer.
+# make fuzz FUZZ_SECONDS=1800 ; the corpus grows in build-fuzz/corpus.
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -g -O1 -Wno-deprecated-declarations
+
+$(STAMP_DIR)/apt-fuzz: $(STAMP_DIR)/apt
+	@dpkg-query -W -f='$${Status}' libclang-rt-19-dev 2>/dev/null | grep -q "ok installed" || \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libclang-rt-19-dev
+	@touch $@
+
+fuzz: setup $(STAMP_DIR)/apt-fuzz
+	@test -f $(FUZZ_DIR)/build.ninja || CC=clang-19 CXX=clang++-19 cmake -S . -B $(FUZZ_DIR) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMPGUARD_FUZZ=ON -DMPGUARD_WERROR=OFF -DBUILD_TESTING=OFF \
+	  "-DCMAKE_C_FLAGS=$(FUZZ_FLAGS)" "-DCMAKE_CXX_FLAGS=$(FUZZ_FLAGS)"
+	cmake --build $(FUZZ_DIR) --target mpguard-fuzz -j $(JOBS)
+	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/crashes $(FUZZ_DIR)/seeds
+	@n=0; for f in test/rules/*.py rules/*/*/*.py; do n=$$((n+1)); cp $$f $(FUZZ_DIR)/seeds/seed$$n.py; done
+	$(FUZZ_DIR)/test/fuzz/mpguard-fuzz $(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds \
+	  -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+	  -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crashes/
 
 # --- housekeeping -----------------------------------------------------------
 format:

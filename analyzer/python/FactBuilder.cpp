@@ -54,6 +54,8 @@ public:
   }
 
   bool tooDeep() const { return TooDeep; }
+  bool emptyBlock() const { return EmptyBlock; }
+  uint32_t emptyBlockOffset() const { return EmptyBlockAt; }
   uint32_t tooDeepOffset() const { return TooDeepAt; }
 
 private:
@@ -63,6 +65,8 @@ private:
   unsigned Depth = 0;
   bool TooDeep = false;
   uint32_t TooDeepAt = 0;
+  bool EmptyBlock = false;
+  uint32_t EmptyBlockAt = 0;
 
   struct DepthGuard {
     FactBuilder &B;
@@ -131,6 +135,18 @@ private:
     DepthGuard G(*this, Block);
     if (!G.Ok)
       return;
+    // tree-sitter-python accepts a block without statements (`def f():`
+    // then a dedent); CPython does not.
+    if (!TopLevel && !EmptyBlock) {
+      bool Any = false;
+      for (uint32_t I = 0, E = ts_node_named_child_count(Block); I < E && !Any;
+           ++I)
+        Any = !is(ts_node_named_child(Block, I), S.Comment);
+      if (!Any) {
+        EmptyBlock = true;
+        EmptyBlockAt = ts_node_start_byte(Block);
+      }
+    }
     TSTreeCursor Cur = ts_tree_cursor_new(Block);
     if (ts_tree_cursor_goto_first_child(&Cur)) {
       do {
@@ -1152,6 +1168,11 @@ std::unique_ptr<PythonModule> buildPythonModule(SourceFileRef File,
                  " levels; not analyzed (CPython itself rejects nesting "
                  "this deep)",
              B.tooDeepOffset()};
+    return nullptr;
+  }
+  if (B.emptyBlock()) {
+    Error = {ParseFailure::Syntax, "syntax error: expected an indented block",
+             B.emptyBlockOffset()};
     return nullptr;
   }
   resolveEvents(*M);

@@ -118,14 +118,19 @@ bool within(Span Inner, Span Outer) {
   return Inner.Begin >= Outer.Begin && Inner.End <= Outer.End;
 }
 
-/// A top-level `if __name__ == "__main__":` with no elif/else.
+/// A guard the rewrites can merge into: `if __name__ == "__main__":` with no
+/// elif/else, its body on lines of its own.
+bool isSimple(const PythonModule &M, const GuardRegion &G) {
+  return G.Kind == GuardKind::NameEqualsMain && G.Body.End == G.Statement.End &&
+         M.File->lineOf(G.Body.Begin) > M.File->lineOf(G.Statement.Begin);
+}
+
+/// The simple top-level guard that is statement \p St, if it is one.
 const GuardRegion *simpleGuard(const PythonModule &M, const Statement &St) {
   for (const GuardRegion &G : M.Guards)
     if (G.In == ModuleScope && G.Statement.Begin == St.Range.Begin &&
         G.Statement.End == St.Range.End)
-      return G.Kind == GuardKind::NameEqualsMain && G.Body.End == St.Range.End
-                 ? &G
-                 : nullptr;
+      return isSimple(M, G) ? &G : nullptr;
   return nullptr;
 }
 
@@ -139,8 +144,7 @@ bool onlySimpleGuards(const PythonModule &M) {
     for (const Statement &St : M.TopLevel)
       TopLevel |= G.Statement.Begin == St.Range.Begin &&
                   G.Statement.End == St.Range.End;
-    if (!TopLevel || G.Kind != GuardKind::NameEqualsMain ||
-        G.Body.End != G.Statement.End)
+    if (!TopLevel || !isSimple(M, G))
       return false;
   }
   return true;
@@ -177,6 +181,11 @@ std::optional<Fix> planMainExtraction(const PythonModule &M,
     return std::nullopt;
   Layout Lay(M);
   size_t N = M.TopLevel.size();
+  // The rewrite moves whole lines: statements sharing a line (`a; b`)
+  // cannot be told apart.
+  for (size_t I = 0; I + 1 < N; ++I)
+    if (Lay.lines(M.TopLevel[I].Range).End > M.TopLevel[I + 1].Range.Begin)
+      return std::nullopt;
 
   enum Role { Keep, KeepForWorkers, Move, GuardBody };
   std::vector<Role> Roles(N, Keep);
@@ -466,6 +475,11 @@ std::optional<Fix> planMoveUnderGuard(const PythonModule &M,
       Own = &St;
   if (!Own)
     return std::nullopt;
+  // Only a statement alone on its lines can move (`a; set_start_method()`).
+  for (const Statement &St : M.TopLevel)
+    if (&St != Own && St.Range.Begin < Lay.lines(Own->Range).End &&
+        Lay.lines(Own->Range).Begin < St.Range.End)
+      return std::nullopt;
   const GuardRegion *Guard = nullptr;
   for (const Statement &St : M.TopLevel)
     if (St.Kind == StmtKind::Guard && !Guard)

@@ -3,11 +3,6 @@
 
 #include "driver/Runner.h"
 
-#include "llvm/ADT/SmallString.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/raw_ostream.h"
-
 #include <algorithm>
 #include <cstring>
 
@@ -82,51 +77,6 @@ FixOutcome fixText(const InputFile &In, const std::string &Text,
       Result.After = unsigned(Left.size());
   }
   return Result;
-}
-
-bool writeFileAtomically(const std::string &Path, const std::string &Text,
-                         std::string &Error) {
-  llvm::SmallString<256> Real;
-  if (std::error_code EC = llvm::sys::fs::real_path(Path, Real)) {
-    Error = "cannot resolve '" + Path + "': " + EC.message();
-    return false;
-  }
-  llvm::sys::fs::file_status St;
-  if (std::error_code EC = llvm::sys::fs::status(Real, St)) {
-    Error = "cannot stat '" + Path + "': " + EC.message();
-    return false;
-  }
-  llvm::SmallString<256> Model(Real);
-  Model += ".mpguard-%%%%%%%%";
-  llvm::SmallString<256> Temp;
-  int FD = -1;
-  if (std::error_code EC = llvm::sys::fs::createUniqueFile(Model, FD, Temp)) {
-    Error = "cannot write next to '" + Path + "': " + EC.message();
-    return false;
-  }
-  {
-    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
-    OS << Text;
-    OS.close();
-    if (OS.has_error()) {
-      Error = "cannot write '" + Path + "': " + OS.error().message();
-      OS.clear_error();
-      llvm::sys::fs::remove(Temp);
-      return false;
-    }
-  }
-  if (std::error_code EC =
-          llvm::sys::fs::setPermissions(Temp, St.permissions())) {
-    llvm::sys::fs::remove(Temp);
-    Error = "cannot keep the permissions of '" + Path + "': " + EC.message();
-    return false;
-  }
-  if (std::error_code EC = llvm::sys::fs::rename(Temp, Real)) {
-    llvm::sys::fs::remove(Temp);
-    Error = "cannot replace '" + Path + "': " + EC.message();
-    return false;
-  }
-  return true;
 }
 
 } // namespace mpguard

@@ -25,12 +25,6 @@ struct FixOutcome {
 FixOutcome fixText(const InputFile &In, const std::string &Text,
                    const std::set<std::string> &EnabledCodes, bool Unsafe);
 
-/// Replaces the file's contents through a temporary file in the same
-/// directory, renamed over the original (through symlinks), keeping its
-/// permissions. On failure the original is untouched and \p Error says why.
-bool writeFileAtomically(const std::string &Path, const std::string &Text,
-                         std::string &Error);
-
 } // namespace mpguard
 
 #endif

@@ -1,5 +1,6 @@
 //===- main.cpp - mpguard entry point -------------------------------------===//
 #include "core/RuleSelector.h"
+#include "driver/AtomicWrite.h"
 #include "driver/Discovery.h"
 #include "driver/Fixer.h"
 #include "driver/Options.h"
@@ -75,38 +76,6 @@ int explain(const Options &O) {
   return ExitClean;
 }
 
-/// Writes through a temporary file renamed into place: a reader never sees
-/// half a report, and a failed run leaves no file behind.
-bool writeAtomically(const std::string &Path,
-                     llvm::function_ref<void(llvm::raw_ostream &)> Write,
-                     std::string &Error) {
-  llvm::SmallString<256> Temp;
-  llvm::SmallString<256> Model(Path);
-  Model += ".tmp-%%%%%%%%";
-  int FD = -1;
-  if (std::error_code EC = llvm::sys::fs::createUniqueFile(Model, FD, Temp)) {
-    Error = "cannot write '" + Path + "': " + EC.message();
-    return false;
-  }
-  {
-    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
-    Write(OS);
-    OS.close();
-    if (OS.has_error()) {
-      Error = "cannot write '" + Path + "': " + OS.error().message();
-      OS.clear_error();
-      llvm::sys::fs::remove(Temp);
-      return false;
-    }
-  }
-  if (std::error_code EC = llvm::sys::fs::rename(Temp, Path)) {
-    llvm::sys::fs::remove(Temp);
-    Error = "cannot write '" + Path + "': " + EC.message();
-    return false;
-  }
-  return true;
-}
-
 /// --fix / --diff over the files whose findings carry an applicable fix.
 /// Returns the exit status for --diff, or -1 after --fix wrote files (the
 /// caller then checks again and reports what is left).
@@ -150,7 +119,8 @@ int applyFixes(const Options &O, const std::set<std::string> &Enabled,
       continue;
     }
     std::string Error;
-    if (!writeFileAtomically(Abs, Out.Fixed, Error)) {
+    if (!writeFileAtomically(
+            Abs, [&](llvm::raw_ostream &OS) { OS << Out.Fixed; }, Error)) {
       llvm::errs() << "mpguard: error: " << Error << "\n";
       Failed = true;
     }
@@ -231,7 +201,7 @@ int check(const Options &O) {
   if (O.OutputFile.empty()) {
     Emit(llvm::outs());
     llvm::outs().flush();
-  } else if (!writeAtomically(O.OutputFile, Emit, Error)) {
+  } else if (!writeFileAtomically(O.OutputFile, Emit, Error)) {
     llvm::errs() << "mpguard: error: " << Error << "\n";
     return ExitError;
   }

@@ -36,19 +36,17 @@ FixOutcome fixText(const InputFile &In, const std::string &Text,
         Candidates.begin(), Candidates.end(), [](const auto &A, const auto &B) {
           return std::strcmp(A.first->Rule->Code, B.first->Rule->Code) < 0;
         });
-    // Take whole fixes whose edits overlap none already taken.
+    // Take whole fixes whose edits overlap none already taken. Insertions
+    // at one point do not clash: they go in the order taken (rule code,
+    // then position), so moving several calls under one guard keeps their
+    // order and needs one round.
     std::vector<Edit> Taken;
     unsigned Count = 0;
     for (const auto &C : Candidates) {
       bool Clash = false;
       for (const Edit &E : C.second->Edits)
-        for (const Edit &T : Taken) {
-          bool Overlap = E.Begin < T.End && T.Begin < E.End;
-          // Two edits at one point (an insertion there) have no order.
-          bool SamePoint =
-              (E.Begin == E.End || T.Begin == T.End) && E.Begin == T.Begin;
-          Clash |= Overlap || SamePoint;
-        }
+        for (const Edit &T : Taken)
+          Clash |= E.Begin < T.End && T.Begin < E.End;
       if (Clash)
         continue;
       Taken.insert(Taken.end(), C.second->Edits.begin(), C.second->Edits.end());
@@ -56,14 +54,21 @@ FixOutcome fixText(const InputFile &In, const std::string &Text,
     }
     if (!Count)
       break;
-    // Apply back to front so earlier offsets stay valid; at one offset a
-    // deletion ends where an insertion starts, both in order.
-    std::stable_sort(
-        Taken.begin(), Taken.end(),
-        [](const Edit &A, const Edit &B) { return A.Begin > B.Begin; });
+    // Apply back to front so earlier offsets stay valid; at one offset the
+    // edit taken last goes first, so the texts end up in the order taken.
+    std::vector<size_t> Order(Taken.size());
+    for (size_t I = 0; I < Order.size(); ++I)
+      Order[I] = I;
+    std::sort(Order.begin(), Order.end(), [&](size_t A, size_t B) {
+      if (Taken[A].Begin != Taken[B].Begin)
+        return Taken[A].Begin > Taken[B].Begin;
+      return A > B;
+    });
     std::string Next = Result.Fixed;
-    for (const Edit &E : Taken)
+    for (size_t I : Order) {
+      const Edit &E = Taken[I];
       Next.replace(E.Begin, E.End - E.Begin, E.Replacement);
+    }
     // Never keep a round that breaks the file.
     std::vector<Finding> Ignored;
     if (!checkPythonText(In, Next, EnabledCodes, Ignored))

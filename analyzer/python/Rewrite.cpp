@@ -464,8 +464,17 @@ std::optional<Fix> planMainExtraction(const PythonModule &M,
 }
 
 std::optional<Fix> planMoveUnderGuard(const PythonModule &M,
+                                      const project::ModuleSummary &S,
                                       const Event &Call) {
   if (!onlySimpleGuards(M))
+    return std::nullopt;
+  unsigned Setters = 0;
+  for (const Event &Ev : M.Events)
+    Setters += Ev.Exec == ModuleScope &&
+               (Ev.Kind == EventKind::SetStartMethod ||
+                (Ev.Kind == EventKind::LocalCall &&
+                 S.has(Ev.Callee, project::Effect::SetsStartMethod)));
+  if (Setters > 1)
     return std::nullopt;
   Layout Lay(M);
   const Statement *Own = nullptr;

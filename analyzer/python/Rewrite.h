@@ -30,8 +30,12 @@ std::optional<Fix> planMainExtraction(const PythonModule &M,
 
 /// MPG002: move the top-level statement holding \p Call under the main
 /// guard (at its start), creating the guard at the end of the file if there
-/// is none. Returns nothing when the call is not a statement of its own.
-std::optional<Fix> planMoveUnderGuard(const PythonModule &M, const Event &Call);
+/// is none. Returns nothing when the call is not a statement of its own or
+/// when the module sets the start method more than once (moving one call
+/// past another would change which one raises).
+std::optional<Fix> planMoveUnderGuard(const PythonModule &M,
+                                      const project::ModuleSummary &S,
+                                      const Event &Call);
 
 } // namespace python
 } // namespace mpguard

@@ -53,7 +53,7 @@ private:
                                   "` runs at import time; spawn and forkserver "
                                   "children re-run this module and raise "
                                   "'context has already been set'");
-        if (auto Fx = planMoveUnderGuard(M, Ev))
+        if (auto Fx = planMoveUnderGuard(M, C.Summary, Ev))
           F.Fixes.push_back(std::move(*Fx));
         Reported.push_back(&Ev);
         continue;
@@ -72,7 +72,7 @@ private:
                         "forkserver children re-run this module and raise "
                         "'context has already been set'");
       addChain(C, F, Chain);
-      if (auto Fx = planMoveUnderGuard(M, Ev))
+      if (auto Fx = planMoveUnderGuard(M, C.Summary, Ev))
         F.Fixes.push_back(std::move(*Fx));
       Reported.push_back(&Ev);
     }

@@ -99,6 +99,10 @@ fuzz: setup $(STAMP_DIR)/apt-fuzz
 	  -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
 	  -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crashes/
 
+# Benchmarks against baselines measured in the same run (bench/README.md).
+bench: build
+	bench/run.sh
+
 # --- housekeeping -----------------------------------------------------------
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

@@ -69,9 +69,12 @@ FixOutcome fixText(const InputFile &In, const std::string &Text,
       const Edit &E = Taken[I];
       Next.replace(E.Begin, E.End - E.Begin, E.Replacement);
     }
-    // Never keep a round that breaks the file.
-    std::vector<Finding> Ignored;
-    if (!checkPythonText(In, Next, EnabledCodes, Ignored))
+    // Never keep a round that breaks the file, or one that does not reduce
+    // the findings (a fix that fails to fix would otherwise be re-applied
+    // every round and stack up).
+    std::vector<Finding> After;
+    if (!checkPythonText(In, Next, EnabledCodes, After) ||
+        After.size() >= Findings.size())
       break;
     Result.Fixed = std::move(Next);
     Result.Applied += Count;

@@ -175,9 +175,15 @@ std::string freshName(const PythonModule &M) {
 
 } // namespace
 
+/// The rewrites work on '\n'-terminated lines; a file with CR line endings
+/// (CRLF or a lone CR, both line breaks for Python) is left alone.
+bool lfOnly(const PythonModule &M) {
+  return M.File->text().find('\r') == std::string_view::npos;
+}
+
 std::optional<Fix> planMainExtraction(const PythonModule &M,
                                       const project::ModuleSummary &S) {
-  if (M.TopLevel.empty() || !onlySimpleGuards(M))
+  if (M.TopLevel.empty() || !onlySimpleGuards(M) || !lfOnly(M))
     return std::nullopt;
   Layout Lay(M);
   size_t N = M.TopLevel.size();
@@ -466,7 +472,7 @@ std::optional<Fix> planMainExtraction(const PythonModule &M,
 std::optional<Fix> planMoveUnderGuard(const PythonModule &M,
                                       const project::ModuleSummary &S,
                                       const Event &Call) {
-  if (!onlySimpleGuards(M))
+  if (!onlySimpleGuards(M) || !lfOnly(M))
     return std::nullopt;
   unsigned Setters = 0;
   for (const Event &Ev : M.Events)

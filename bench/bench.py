@@ -11,7 +11,8 @@ over Debian's /usr/lib/python3.11, the pyenv standard library with its
 site-packages, and Debian's standard library replicated 1x/4x/16x.
 
 Every tool gets the same explicit, sorted file list and runs with the
-corpus root as its working directory. Times are medians of several runs;
+corpus root as its working directory. Runs are interleaved in rounds; times
+are medians of several runs and ratios are medians of per-round ratios;
 peak RSS comes from wait4() on that one child. See bench/README.md for what
 each number means.
 """
@@ -353,42 +354,106 @@ def describe_machine(paths):
 # measuring
 
 
-def measure(corpus, tool, runs, args, out_dir):
-    """Runs `tool` `runs` clean times (re-running contaminated runs, up to
-    args.retries extra). Returns a dict with the runs and their medians."""
-    cmd = tool.cmd(corpus)
-    results = []
-    attempts = 0
-    while (sum(not r.contaminated for r in results) < runs
-           and attempts < runs + args.retries):
-        attempts += 1
-        tag = f"{corpus.key}.{tool.key}.{attempts}"
-        r = run_once(cmd, corpus.root, args.timeout, out_dir, tag)
-        if r.timed_out:
-            raise RuntimeError(f"{tag}: timed out after {args.timeout} s")
-        if r.exit not in tool.ok_exits:
-            raise RuntimeError(f"{tag}: exit {r.exit}; see {r.stderr_file}")
-        tool.check(corpus, r)
-        r.time = tool.time_of(r)
-        flag = " (other processes were busy: re-run)" if r.contaminated else ""
-        log(f"    {tool.key:<11} run {attempts}: {r.time:8.3f} s "
-            f"(wall {r.wall:.3f}), peak RSS {r.rss_kb / 1024:6.1f} MB{flag}")
-        results.append(r)
-        if r.contaminated:
-            wait_for_quiet(30, f"{corpus.key} {tool.key}")
-    clean = [r for r in results if not r.contaminated] or results
-    med = statistics.median(r.time for r in clean)
-    return {
-        "tool": tool.key, "label": tool.label, "timed": tool.timed,
-        "runs": [r.as_dict() for r in results],
-        "n_clean": sum(not r.contaminated for r in results),
-        "n_contaminated": sum(r.contaminated for r in results),
-        "time": med,
-        "wall": statistics.median(r.wall for r in clean),
-        "rss_mb": max(r.rss_kb for r in clean) / 1024,
-        "cpu": statistics.median(r.user + r.sys for r in clean),
-        "summary": clean[-1].summary,
-    }
+HARNESS_START = [0.0]
+
+
+def within_budget(args):
+    return time.monotonic() - HARNESS_START[0] < args.time_budget
+
+
+def probe(args, out_dir, tag):
+    """Host speed probe: (a) on a fixed ~1 MB set of files. Noise from other
+    tenants of the host is invisible in /proc/stat (no steal time is
+    reported here), so the probe's spread is printed with each corpus."""
+    r = run_once([args.ts_parse, PROBE["list"]], PROBE["root"], 60, out_dir,
+                 tag)
+    return last_json_line(r.stdout)["loop_seconds"]
+
+
+PROBE = {}
+
+
+def measure_corpus(c, tools, args, out_dir):
+    """Runs every tool of corpus `c` in interleaved rounds: each round runs
+    each tool that still needs a run once, back to back, in an order that
+    rotates from round to round. A slow period of the machine then hits
+    both sides of a ratio, which is computed per round (paired_ratio).
+    A run during which other processes were busy is discarded and made up
+    in a later round (at most args.retries extra runs per tool, and none
+    once the run is over its time budget)."""
+    keys = [k for k in c.tools if not (tools[k].on_subset and not c.subset)]
+    want = {}
+    for k in keys:
+        want[k] = getattr(c, "runs_override", {}).get(
+            k, args.pylint_runs if k == "pylint"
+            else args.mpguard_runs if k.startswith("mpguard") else c.runs)
+    runs = {k: [] for k in keys}
+    attempts = {k: 0 for k in keys}
+    probes = []
+    rnd = 0
+    while True:
+        todo = [k for k in keys
+                if sum(not r.contaminated for r in runs[k]) < want[k]
+                and attempts[k] < want[k] + (args.retries
+                                             if within_budget(args) else 0)]
+        if not todo:
+            break
+        rnd += 1
+        shift = (rnd - 1) % len(todo)
+        todo = todo[shift:] + todo[:shift]
+        probes.append(probe(args, out_dir, f"{c.key}.probe{rnd}"))
+        disturbed = False
+        for k in todo:
+            tool = tools[k]
+            attempts[k] += 1
+            tag = f"{c.key}.{k}.{attempts[k]}"
+            r = run_once(tool.cmd(c), c.root, args.timeout, out_dir, tag)
+            if r.timed_out:
+                raise RuntimeError(f"{tag}: timed out after {args.timeout} s")
+            if r.exit not in tool.ok_exits:
+                raise RuntimeError(f"{tag}: exit {r.exit}; see "
+                                   f"{r.stderr_file}")
+            tool.check(c, r)
+            r.time = tool.time_of(r)
+            r.round = rnd
+            flag = (" (other processes were busy: discarded)"
+                    if r.contaminated else "")
+            log(f"    round {rnd} {k:<11} {r.time:8.3f} s "
+                f"(wall {r.wall:.3f}), peak RSS {r.rss_kb / 1024:6.1f} MB"
+                f"{flag}")
+            runs[k].append(r)
+            disturbed |= r.contaminated
+        if disturbed:
+            wait_for_quiet(30, c.key)
+    out = {}
+    for k in keys:
+        tool = tools[k]
+        results = runs[k]
+        clean = [r for r in results if not r.contaminated] or results
+        out[k] = {
+            "tool": k, "label": tool.label, "timed": tool.timed,
+            "runs": [r.as_dict() for r in results],
+            "n_clean": sum(not r.contaminated for r in results),
+            "n_contaminated": sum(r.contaminated for r in results),
+            "time": statistics.median(r.time for r in clean),
+            "wall": statistics.median(r.wall for r in clean),
+            "rss_mb": max(r.rss_kb for r in clean) / 1024,
+            "cpu": statistics.median(r.user + r.sys for r in clean),
+            "summary": clean[-1].summary,
+            "_clean": clean,
+        }
+    return out, probes
+
+
+def paired_ratio(res, a, b):
+    """Median over rounds of time(a) / time(b), using the rounds in which
+    both ran cleanly; falls back to the ratio of medians."""
+    ra = {r.round: r.time for r in res[a]["_clean"]}
+    rb = {r.round: r.time for r in res[b]["_clean"]}
+    common = sorted(set(ra) & set(rb))
+    if common:
+        return statistics.median(ra[i] / rb[i] for i in common)
+    return res[a]["time"] / res[b]["time"]
 
 
 def measure_startup(tool, corpus, args, out_dir):
@@ -428,8 +493,12 @@ def corpus_table(c, res):
     lines = [
         f"### {c.label}",
         "",
-        f"{len(c.files):,} files, {mb:.1f} MB; root `{c.root_display}`; "
-        "medians of the clean runs the Runs column counts.",
+        f"{len(c.files):,} files, {mb:.1f} MB; root `{c.root_display}`. "
+        "Times are medians of the clean runs the Runs column counts; ratios "
+        "are medians of per-round ratios (every tool runs once per round, "
+        "back to back). Host speed probe (tree-sitter parse of a fixed "
+        f"{PROBE['bytes'] / 1e6:.1f} MB, once per round): "
+        f"{' / '.join(f'{p:.3f}' for p in c.probes)} s.",
         "",
         "| Tool | What is timed | Runs | Median time (s) | MB/s "
         "| Time / mpguard -j1 | Peak RSS (MB) | Notes |",
@@ -437,7 +506,7 @@ def corpus_table(c, res):
     ]
     for key, r in res.items():
         t = r["time"]
-        ratio = t / m1["time"]
+        ratio = paired_ratio(res, key, "mpguard_j1")
         if r["n_clean"] == 0:
             runs = (f"{r['n_contaminated']} (**all disturbed by other "
                     "processes**)")
@@ -454,14 +523,15 @@ def corpus_table(c, res):
                          f"{s['findings']} findings, {s['errors']} errors")
             notes.append(f"CPU {r['cpu']:.2f} s")
             if key == "mpguard_jN":
-                ratio_txt = (f"{fmt_ratio(m1['time'] / t)} faster "
-                             "than -j1")
+                ratio_txt = (f"{fmt_ratio(paired_ratio(res, 'mpguard_j1', key))}"
+                             " faster than -j1")
             else:
                 ratio_txt = "1.00x"
         else:
             ratio_txt = f"{fmt_ratio(ratio)}"
             if mN:
-                ratio_txt += f" (vs -j{NCPU}: {fmt_ratio(t / mN['time'])})"
+                ratio_txt += (f" (vs -j{NCPU}: "
+                              f"{fmt_ratio(paired_ratio(res, key, 'mpguard_jN'))})")
         if key == "ts_parse":
             notes.append(f"{s['error_trees']} trees with ERROR nodes")
         if key == "ast_walk":
@@ -501,16 +571,15 @@ def evaluate_targets(corpora, results, scale):
         if c.key not in ("debian", "pyenv"):
             continue
         res = results[c.key]
-        m1 = res["mpguard_j1"]["time"]
         if "ts_parse" in res:
-            r = res["ts_parse"]["time"] / m1
+            r = paired_ratio(res, "ts_parse", "mpguard_j1")
             out.append({
                 "target": f"mpguard -j1 >= {TARGET_PREFILTER:g}x faster than "
                           f"(a) tree-sitter parse ({c.short})",
                 "measured": r, "goal": TARGET_PREFILTER,
                 "pass": r >= TARGET_PREFILTER})
         if "ruff" in res:
-            r = res["ruff"]["time"] / m1
+            r = paired_ratio(res, "ruff", "mpguard_j1")
             out.append({
                 "target": f"mpguard -j1 >= {TARGET_RUFF:g}x faster than "
                           f"(c) ruff wasm ({c.short})",
@@ -518,7 +587,7 @@ def evaluate_targets(corpora, results, scale):
     for c in corpora:
         res = results[c.key]
         if "mpguard_jN" in res:
-            r = res["mpguard_j1"]["time"] / res["mpguard_jN"]["time"]
+            r = paired_ratio(res, "mpguard_j1", "mpguard_jN")
             out.append({
                 "target": f"--jobs {NCPU} >= {TARGET_PARALLEL:g}x faster than "
                           f"--jobs 1 ({c.short})",
@@ -627,6 +696,9 @@ def main():
     ap.add_argument("--quiet-budget", type=float, default=600,
                     help="seconds of waiting for an idle machine, in total")
     ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--time-budget", type=float, default=780,
+                    help="seconds after which discarded runs are no longer "
+                    "made up")
     ap.add_argument("--corpora", default="debian,pyenv,scale")
     ap.add_argument("--scale", default="1,4,16")
     ap.add_argument("--debian-root", default="/usr/lib/python3.11")
@@ -641,6 +713,7 @@ def main():
     args = ap.parse_args()
 
     QUIET_BUDGET[0] = args.quiet_budget
+    HARNESS_START[0] = time.monotonic()
     os.makedirs(args.out, exist_ok=True)
     runs_dir = os.path.join(args.out, "runs")
     shutil.rmtree(runs_dir, ignore_errors=True)
@@ -657,6 +730,20 @@ def main():
     }
     machine = describe_machine(paths)
     tools = {t.key: t for t in make_tools(paths)}
+    # The host speed probe: ~1 MB of Debian's standard library, spread
+    # evenly, parsed by (a).
+    pfiles = python_files(args.debian_root, prune={"dist-packages"})
+    plist, pbytes = [], 0
+    for f in pfiles[::max(1, len(pfiles) // 60)]:
+        plist.append(os.path.join(args.debian_root, f))
+        pbytes += os.path.getsize(plist[-1])
+        if pbytes > 1_000_000:
+            break
+    PROBE["root"] = "/"
+    PROBE["list"] = os.path.join(args.out, "probe.files")
+    PROBE["bytes"] = pbytes
+    with open(PROBE["list"], "w") as f:
+        f.write("\n".join(plist) + "\n")
     wanted = args.corpora.split(",")
     t_start = time.monotonic()
 
@@ -733,26 +820,22 @@ def main():
                          runs_dir, f"{c.key}.{key}.warmup")
             del one
             waited = wait_for_quiet(args.quiet_wait, c.key)
-            results[c.key] = {}
-            for key in c.tools:
-                tool = tools[key]
-                if tool.on_subset and not c.subset:
-                    continue
-                n = getattr(c, "runs_override", {}).get(
-                    key, args.pylint_runs if key == "pylint"
-                    else args.mpguard_runs if key.startswith("mpguard")
-                    else c.runs)
-                r = measure(c, tool, n, args, runs_dir)
-                if tool.on_subset:
+            res, probes = measure_corpus(c, tools, args, runs_dir)
+            c.probes = probes
+            for key, r in res.items():
+                if tools[key].on_subset:
                     # Extrapolate the per-byte work, not the start-up:
                     # start-up + (subset - start-up) x bytes ratio.
-                    st = measure_startup(tool, c, args, runs_dir)
+                    st = measure_startup(tools[key], c, args, runs_dir)
                     r["measured"] = r["time"]
                     r["startup"] = st
-                    r["time"] = st + max(0.0, r["time"] - st) * (
-                        c.bytes / c.subset_bytes)
+                    for run in r["_clean"]:
+                        run.time = st + max(0.0, run.time - st) * (
+                            c.bytes / c.subset_bytes)
+                    r["time"] = statistics.median(
+                        run.time for run in r["_clean"])
                 r["quiet_wait"] = waited
-                results[c.key][key] = r
+            results[c.key] = res
     finally:
         if tmp and not args.keep_temp:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -795,7 +878,11 @@ def main():
                                        "bytes": c.bytes,
                                        "subset_files": len(c.subset),
                                        "subset_bytes": c.subset_bytes,
-                                       "results": results[c.key]}
+                                       "host_probe_seconds": c.probes,
+                                       "results": {
+                                           k: {x: y for x, y in v.items()
+                                               if x != "_clean"}
+                                           for k, v in results[c.key].items()}}
                                for c in corpora}}, f, indent=1)
     print(text)
     log(f"\nwritten: {os.path.join(args.out, 'latest.md')} and latest.json")

@@ -68,9 +68,24 @@ std::string normalize(llvm::StringRef P) {
   return Out.empty() ? "." : Out;
 }
 
+/// The working directory, asked once: make_absolute() without it calls
+/// getcwd() for every file.
+const std::string &workingDirectory() {
+  static const std::string Cwd = [] {
+    llvm::SmallString<256> S;
+    if (fs::current_path(S))
+      return std::string();
+    return std::string(S.str());
+  }();
+  return Cwd;
+}
+
 std::string absolute(llvm::StringRef P) {
   llvm::SmallString<256> S(P);
-  fs::make_absolute(S);
+  if (workingDirectory().empty())
+    fs::make_absolute(S);
+  else
+    fs::make_absolute(workingDirectory(), S);
   path::remove_dots(S, /*remove_dot_dot=*/true);
   return std::string(S.str());
 }

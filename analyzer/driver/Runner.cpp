@@ -1,9 +1,11 @@
 //===- Runner.cpp - The pipeline: discover, prefilter, parse, check -------===//
 //
-// Stage 1 (parallel, per file): read, decode, prefilter, one tree-sitter
-// parse and one traversal into a PythonModule. Stage 2 (parallel, per
-// module): summaries, then every enabled rule. Results are merged and sorted
-// so the report is identical whatever --jobs says.
+// Per file, in parallel: read, decode, prefilter, one tree-sitter parse and
+// one traversal into a PythonModule, its summary, then every enabled rule;
+// the module is freed as soon as it is checked. Results are merged and
+// sorted so the report is identical whatever --jobs says. Cross-module
+// propagation (issue 4) adds a stage between summaries and rules for the
+// modules whose calls leave the file.
 //
 //===----------------------------------------------------------------------===//
 #include "driver/Runner.h"
@@ -22,8 +24,13 @@
 #include "llvm/Support/Threading.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <memory>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace mpguard {
 
@@ -34,40 +41,79 @@ constexpr uint64_t MaxFileBytes = 64ull << 20;
 
 struct FileResult {
   bool Analyzed = false;
-  std::unique_ptr<python::PythonModule> Module;
   std::vector<Finding> Findings;
   std::vector<ToolError> Errors;
 };
 
-bool readInput(const InputFile &In, std::string &Bytes, ToolError &Err) {
+/// Reads a whole file: open, fstat, read into \p Bytes (a buffer the
+/// thread reuses), close. Never mmap: a file truncated while we read it
+/// gives a short read, not SIGBUS, and what we analyze is the one snapshot
+/// we read. \p St receives the fstat of the opened file.
+bool readFile(const std::string &Path, std::string &Bytes, struct stat &St,
+              ToolError &Err) {
+  int FD;
+  do
+    FD = ::open(Path.c_str(), O_RDONLY | O_CLOEXEC);
+  while (FD < 0 && errno == EINTR);
+  if (FD < 0) {
+    Err.Message = std::string("cannot read file: ") + std::strerror(errno);
+    return false;
+  }
+  auto Fail = [&](int E, const char *What) {
+    Err.Message = std::string(What) + std::strerror(E);
+    ::close(FD);
+    return false;
+  };
+  if (::fstat(FD, &St) != 0)
+    return Fail(errno, "cannot read file: ");
+  if (!S_ISREG(St.st_mode))
+    return Fail(EINVAL, "cannot read file: ");
+  if (uint64_t(St.st_size) > MaxFileBytes) {
+    ::close(FD);
+    Err.K = ToolError::Limit;
+    Err.Message = "file is larger than 64 MiB; not analyzed";
+    return false;
+  }
+  // Read to EOF, not to st_size: the file may grow or shrink meanwhile.
+  Bytes.resize(size_t(St.st_size) + 1);
+  size_t Len = 0;
+  for (;;) {
+    if (Len == Bytes.size()) {
+      if (Len > MaxFileBytes) {
+        ::close(FD);
+        Err.K = ToolError::Limit;
+        Err.Message = "file is larger than 64 MiB; not analyzed";
+        return false;
+      }
+      Bytes.resize(Len * 2);
+    }
+    ssize_t N = ::read(FD, &Bytes[Len], Bytes.size() - Len);
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N < 0)
+      return Fail(errno, "cannot read file: ");
+    if (N == 0)
+      break;
+    Len += size_t(N);
+  }
+  ::close(FD);
+  Bytes.resize(Len);
+  return true;
+}
+
+bool readInput(const InputFile &In, std::string &Bytes, struct stat &St,
+               ToolError &Err) {
   Err.Path = In.DisplayPath;
   Err.K = ToolError::Io;
-  if (In.IsStdin) {
-    auto Buf = llvm::MemoryBuffer::getSTDIN();
-    if (!Buf) {
-      Err.Message = "cannot read stdin: " + Buf.getError().message();
-      return false;
-    }
-    Bytes = std::string((*Buf)->getBuffer());
-  } else {
-    uint64_t Size = 0;
-    if (!llvm::sys::fs::file_size(In.AbsolutePath, Size) &&
-        Size > MaxFileBytes) {
-      Err.K = ToolError::Limit;
-      Err.Message = "file is larger than 64 MiB; not analyzed";
-      return false;
-    }
-    // IsVolatile: read, never mmap, so a file truncated under us cannot
-    // fault; what we analyze is the one snapshot we read.
-    auto Buf = llvm::MemoryBuffer::getFile(In.AbsolutePath, /*IsText=*/false,
-                                           /*RequiresNullTerminator=*/false,
-                                           /*IsVolatile=*/true);
-    if (!Buf) {
-      Err.Message = "cannot read file: " + Buf.getError().message();
-      return false;
-    }
-    Bytes = std::string((*Buf)->getBuffer());
+  std::memset(&St, 0, sizeof(St));
+  if (!In.IsStdin)
+    return readFile(In.AbsolutePath, Bytes, St, Err);
+  auto Buf = llvm::MemoryBuffer::getSTDIN();
+  if (!Buf) {
+    Err.Message = "cannot read stdin: " + Buf.getError().message();
+    return false;
   }
+  Bytes.assign((*Buf)->getBufferStart(), (*Buf)->getBufferSize());
   if (Bytes.size() > MaxFileBytes) {
     Err.K = ToolError::Limit;
     Err.Message = "file is larger than 64 MiB; not analyzed";
@@ -102,42 +148,6 @@ std::string moduleNameOf(const InputFile &In) {
   return Name;
 }
 
-void analyzeFile(const InputFile &In, FileResult &Out) {
-  std::string Bytes;
-  ToolError Err;
-  if (!readInput(In, Bytes, Err)) {
-    Out.Errors.push_back(Err);
-    return;
-  }
-  Err.Path = In.DisplayPath;
-  if (!python::decodePythonSource(Bytes, Err)) {
-    Out.Errors.push_back(Err);
-    return;
-  }
-  if (!pythonPrefilter(Bytes))
-    return;
-  auto File = std::make_shared<const SourceFile>(
-      In.DisplayPath, In.AbsolutePath, std::move(Bytes));
-  python::ParseFailure PF;
-  auto M = python::buildPythonModule(File, PF);
-  Out.Analyzed = true;
-  if (!M) {
-    ToolError E;
-    E.K = PF.K == python::ParseFailure::Syntax ? ToolError::Syntax
-                                               : ToolError::Limit;
-    E.Path = In.DisplayPath;
-    E.Message = PF.Message;
-    E.Line = File->lineOf(PF.Offset);
-    E.Column = File->codePointColumn(PF.Offset);
-    E.Utf16Column = File->utf16Column(PF.Offset);
-    Out.Errors.push_back(E);
-    return;
-  }
-  M->ModuleName = moduleNameOf(In);
-  M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
-  Out.Module = std::move(M);
-}
-
 void checkModule(const python::PythonModule &M,
                  const std::set<std::string> &Enabled,
                  std::vector<Finding> &Out) {
@@ -156,6 +166,55 @@ void checkModule(const python::PythonModule &M,
     if (Line >= 1 && Line <= Hashes.size())
       F.LineHash = Hashes[Line - 1];
   }
+}
+
+/// One file from bytes to findings. The module is checked as soon as it is
+/// built and freed right after, so peak memory is one module per thread
+/// whatever the project's size; findings keep only the source text they
+/// point into.
+void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
+                 FileResult &Out) {
+  // Reused by the thread: a file the prefilter rejects costs no allocation.
+  thread_local std::string Bytes;
+  struct ReleaseLarge {
+    ~ReleaseLarge() {
+      if (Bytes.capacity() > (4u << 20))
+        std::string().swap(Bytes);
+    }
+  } Release;
+  struct stat St;
+  ToolError Err;
+  if (!readInput(In, Bytes, St, Err)) {
+    Out.Errors.push_back(Err);
+    return;
+  }
+  Err.Path = In.DisplayPath;
+  if (!python::decodePythonSource(Bytes, Err)) {
+    Out.Errors.push_back(Err);
+    return;
+  }
+  if (!pythonPrefilter(Bytes))
+    return;
+  auto File = std::make_shared<const SourceFile>(
+      In.DisplayPath, In.AbsolutePath, std::string(Bytes.data(), Bytes.size()));
+  python::ParseFailure PF;
+  auto M = python::buildPythonModule(File, PF);
+  Out.Analyzed = true;
+  if (!M) {
+    ToolError E;
+    E.K = PF.K == python::ParseFailure::Syntax ? ToolError::Syntax
+                                               : ToolError::Limit;
+    E.Path = In.DisplayPath;
+    E.Message = PF.Message;
+    E.Line = File->lineOf(PF.Offset);
+    E.Column = File->codePointColumn(PF.Offset);
+    E.Utf16Column = File->utf16Column(PF.Offset);
+    Out.Errors.push_back(E);
+    return;
+  }
+  M->ModuleName = moduleNameOf(In);
+  M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
+  checkModule(*M, Enabled, Out.Findings);
 }
 
 } // namespace
@@ -200,8 +259,16 @@ bool pythonPrefilter(std::string_view Bytes) {
   // Names without which no enabled rule can fire on this file alone:
   // the process-starting libraries and set_start_method.
   static const char *const Needles[] = {
-      "multiprocess", "concurrent", "billiard",         "pebble",
-      "joblib",       "torch",      "set_start_method",
+      // "concurrent" alone admitted every docstring that says
+      // "concurrently"; these two spellings cover both import forms.
+      "multiprocess",
+      "concurrent.futures",
+      "from concurrent ",
+      "billiard",
+      "pebble",
+      "joblib",
+      "torch",
+      "set_start_method",
   };
   for (const char *N : Needles)
     if (Bytes.find(N) != std::string_view::npos)
@@ -225,7 +292,6 @@ void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
   R.FilesChecked = Files.size();
 
   std::vector<FileResult> Results(Files.size());
-  std::vector<std::vector<Finding>> Findings(Files.size());
   llvm::ThreadPoolStrategy Strategy = llvm::hardware_concurrency(O.Jobs);
   unsigned Threads = std::min<unsigned>(Strategy.compute_thread_count(),
                                         std::max<size_t>(Files.size(), 1));
@@ -243,22 +309,14 @@ void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
     if (Pool)
       Pool->wait();
   };
-  ForEachFile([&](size_t I) { analyzeFile(Files[I], Results[I]); });
-  // Summaries and rules run once every module is built: this is where
-  // cross-module propagation slots in. A module is freed once checked; the
-  // findings keep only the source text they point into.
-  ForEachFile([&](size_t I) {
-    if (!Results[I].Module)
-      return;
-    checkModule(*Results[I].Module, EnabledCodes, Findings[I]);
-    Results[I].Module.reset();
-  });
+  ForEachFile(
+      [&](size_t I) { analyzeFile(Files[I], EnabledCodes, Results[I]); });
 
   for (size_t I = 0; I < Files.size(); ++I) {
     R.FilesAnalyzed += Results[I].Analyzed;
     for (ToolError &E : Results[I].Errors)
       R.Errors.push_back(std::move(E));
-    for (Finding &F : Findings[I])
+    for (Finding &F : Results[I].Findings)
       R.Findings.push_back(std::move(F));
   }
   std::sort(R.Findings.begin(), R.Findings.end(), findingLess);

@@ -23,6 +23,13 @@ config.environment["PATH"] = os.pathsep.join(
     [bin_dir, llvm_bin, config.environment.get("PATH", "")])
 # Deterministic output: no colour, whatever the terminal.
 config.environment["NO_COLOR"] = "1"
+# Every test runs with the facts cache on, as users do, in one directory
+# shared by all tests of the run (which also exercises concurrent runs);
+# never the user's own ~/.cache. Tests of the cache itself pass --cache-dir.
+config.environment["MPGUARD_CACHE_DIR"] = os.path.join(bin_dir, "test",
+                                                       "cache")
+for var in ("XDG_CACHE_HOME",):
+    config.environment.pop(var, None)
 
 tools = os.path.join(config.test_source_root, "tools")
 config.substitutions.append(("%mpguard", os.path.join(bin_dir, "mpguard")))

@@ -132,6 +132,9 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
                    : A == "--fix"          ? &O.Fix
                    : A == "--unsafe-fixes" ? &O.UnsafeFixes
                    : A == "--diff"         ? &O.Diff
+                   : A == "--no-cache"     ? &O.NoCache
+                   : A == "--verbose"      ? &O.Verbose
+                   : A == "-v"             ? &O.Verbose
                                            : nullptr;
       if (Flag) {
         *Flag = true;
@@ -217,6 +220,16 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
                 "' (expected text, concise, json or sarif)";
         return false;
       }
+      continue;
+    }
+    if (R.take("cache-dir", nullptr, V, Failed)) {
+      if (Failed)
+        return false;
+      if (V.empty()) {
+        Error = "--cache-dir needs a directory";
+        return false;
+      }
+      O.CacheDir = V;
       continue;
     }
     if (R.take("output", "-o", V, Failed)) {
@@ -364,6 +377,12 @@ Options:
       --diff                  print the fixes as a unified diff; change nothing
       --keep-going            files that cannot be analyzed are reported but
                               do not by themselves make the exit status 2
+  -v, --verbose               print to stderr what was read, parsed or taken
+                              from the cache, and how long it took
+      --no-cache              neither read nor write the facts cache
+      --cache-dir <DIR>       where the facts cache lives (default:
+                              $MPGUARD_CACHE_DIR, else $XDG_CACHE_HOME/mpguard,
+                              else ~/.cache/mpguard)
       --color <WHEN>          auto (default), always or never
   -h, --help                  show this help
 

@@ -24,6 +24,9 @@ struct Options {
   bool Fix = false;         // apply safe fixes
   bool UnsafeFixes = false; // ...and unsafe ones
   bool Diff = false;        // print the fixes as a diff, change nothing
+  bool NoCache = false;     // neither read nor write the facts cache
+  bool Verbose = false;     // --verbose: where the time went, to stderr
+  std::string CacheDir;     // --cache-dir (empty: FactsCache default)
   std::string ExplainRule;
   // verify
   std::vector<std::string> VerifyRules;  // --rule (code, slug or prefix)

@@ -10,21 +10,26 @@
 //===----------------------------------------------------------------------===//
 #include "driver/Runner.h"
 
+#include "cache/FactsCache.h"
 #include "core/Fingerprint.h"
 #include "driver/Discovery.h"
 #include "project/Project.h"
+#include "python/ModuleCodec.h"
 #include "python/SourceCheck.h"
 #include "rules/Registry.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <memory>
 
@@ -41,6 +46,16 @@ constexpr uint64_t MaxFileBytes = 64ull << 20;
 
 struct FileResult {
   bool Analyzed = false;
+  /// Where the file's verdict came from, for --verbose.
+  enum SourceKind : uint8_t {
+    None,       // unreadable or undecodable
+    Read,       // read; rejected by the prefilter
+    IndexSkip,  // not read: the index says the prefilter rejects it
+    IndexQuiet, // not read: the index says no enabled rule can fire
+    Loaded,     // read; facts decoded from the cache
+    Parsed,     // read and parsed
+  } Source = None;
+  bool Rejected = false; // a cache entry existed but was corrupt
   std::vector<Finding> Findings;
   std::vector<ToolError> Errors;
 };
@@ -173,7 +188,27 @@ void checkModule(const python::PythonModule &M,
 /// whatever the project's size; findings keep only the source text they
 /// point into.
 void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
-                 FileResult &Out) {
+                 python::EventMask Needed, FactsCache *Cache, FileResult &Out) {
+  // Warm path: a file the index knows, unchanged since, is not even read if
+  // the prefilter rejected it or its module has no event any enabled rule
+  // needs (PythonRule::neededEvents).
+  if (Cache && !In.IsStdin) {
+    struct stat Pre;
+    if (::stat(In.AbsolutePath.c_str(), &Pre) == 0 && S_ISREG(Pre.st_mode)) {
+      const FactsCache::IndexEntry *Known =
+          Cache->lookup(In.AbsolutePath, identityOf(Pre));
+      if (Known && Known->V == FactsCache::Verdict::Skipped) {
+        Out.Source = FileResult::IndexSkip;
+        return;
+      }
+      if (Known && !(Known->Events & Needed)) {
+        Out.Analyzed = true;
+        Out.Source = FileResult::IndexQuiet;
+        return;
+      }
+    }
+  }
+
   // Reused by the thread: a file the prefilter rejects costs no allocation.
   thread_local std::string Bytes;
   struct ReleaseLarge {
@@ -188,18 +223,42 @@ void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
     Out.Errors.push_back(Err);
     return;
   }
+  ContentHash Hash{};
+  if (Cache)
+    Hash = hashContent(Bytes);
   Err.Path = In.DisplayPath;
   if (!python::decodePythonSource(Bytes, Err)) {
     Out.Errors.push_back(Err);
     return;
   }
-  if (!pythonPrefilter(Bytes))
+  Out.Source = FileResult::Read;
+  if (!pythonPrefilter(Bytes)) {
+    if (Cache && !In.IsStdin)
+      Cache->record(In.AbsolutePath, identityOf(St), Hash,
+                    FactsCache::Verdict::Skipped);
     return;
+  }
   auto File = std::make_shared<const SourceFile>(
       In.DisplayPath, In.AbsolutePath, std::string(Bytes.data(), Bytes.size()));
-  python::ParseFailure PF;
-  auto M = python::buildPythonModule(File, PF);
   Out.Analyzed = true;
+  std::unique_ptr<python::PythonModule> M;
+  std::string Payload;
+  FactsCache::Load Load =
+      Cache ? Cache->loadFacts(Hash, Payload) : FactsCache::Load::Missing;
+  Out.Rejected = Load == FactsCache::Load::Corrupt;
+  if (Load == FactsCache::Load::Ok) {
+    M = std::make_unique<python::PythonModule>();
+    M->File = File;
+    if (!python::decodeModuleFacts(Payload, *M)) {
+      M.reset(); // corrupt: rebuilt and rewritten below
+      Out.Rejected = true;
+    }
+  }
+  bool FromCache = M != nullptr;
+  Out.Source = FromCache ? FileResult::Loaded : FileResult::Parsed;
+  python::ParseFailure PF;
+  if (!M)
+    M = python::buildPythonModule(File, PF);
   if (!M) {
     ToolError E;
     E.K = PF.K == python::ParseFailure::Syntax ? ToolError::Syntax
@@ -212,6 +271,14 @@ void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
     Out.Errors.push_back(E);
     return;
   }
+  if (Cache && !FromCache) {
+    Payload.clear();
+    python::encodeModuleFacts(*M, Payload);
+    Cache->storeFacts(Hash, Payload);
+  }
+  if (Cache && !In.IsStdin)
+    Cache->record(In.AbsolutePath, identityOf(St), Hash,
+                  FactsCache::Verdict::Facts, python::eventsOf(*M));
   M->ModuleName = moduleNameOf(In);
   M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
   checkModule(*M, Enabled, Out.Findings);
@@ -278,6 +345,7 @@ bool pythonPrefilter(std::string_view Bytes) {
 
 void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
               Report &R) {
+  auto Start = std::chrono::steady_clock::now();
   llvm::SmallString<256> Cwd;
   if (!llvm::sys::fs::current_path(Cwd))
     R.WorkingDirectory = std::string(Cwd.str());
@@ -309,10 +377,33 @@ void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
     if (Pool)
       Pool->wait();
   };
-  ForEachFile(
-      [&](size_t I) { analyzeFile(Files[I], EnabledCodes, Results[I]); });
+  std::unique_ptr<FactsCache> Cache;
+  if (!O.NoCache) {
+    std::string Dir =
+        O.CacheDir.empty() ? FactsCache::defaultDirectory() : O.CacheDir;
+    std::string Error;
+    if (!Dir.empty() && !(Cache = FactsCache::open(Dir, R.SourceRoot, Error)))
+      llvm::errs() << "mpguard: warning: running without a cache: " << Error
+                   << "\n";
+  }
+  python::EventMask Needed = 0;
+  for (const python::PythonRule *Rule : pythonRules())
+    if (EnabledCodes.count(Rule->info().Code))
+      Needed |= Rule->neededEvents();
+  ForEachFile([&](size_t I) {
+    analyzeFile(Files[I], EnabledCodes, Needed, Cache.get(), Results[I]);
+  });
+  if (Cache) {
+    std::string Error;
+    if (!Cache->save(Error))
+      llvm::errs() << "mpguard: warning: cannot update the cache: " << Error
+                   << "\n";
+  }
 
+  size_t BySource[6] = {}, Rejected = 0;
   for (size_t I = 0; I < Files.size(); ++I) {
+    ++BySource[Results[I].Source];
+    Rejected += Results[I].Rejected;
     R.FilesAnalyzed += Results[I].Analyzed;
     for (ToolError &E : Results[I].Errors)
       R.Errors.push_back(std::move(E));
@@ -327,6 +418,28 @@ void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
     R.ExitCode = 2;
   else if (!R.Findings.empty())
     R.ExitCode = 1;
+
+  if (O.Verbose) {
+    using FR = FileResult;
+    auto Secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+            .count();
+    llvm::errs() << llvm::formatv(
+        "mpguard: {0} files in {1:f3} s with {2} thread{3}: {4} rejected by "
+        "the prefilter ({5} of them known from the cache, not read), {6} "
+        "analyzed ({7} parsed, {8} facts from the cache, {9} not read: no "
+        "enabled rule can fire), {10} unreadable\n",
+        Files.size(), Secs, Threads, Threads == 1 ? "" : "s",
+        BySource[FR::Read] + BySource[FR::IndexSkip], BySource[FR::IndexSkip],
+        R.FilesAnalyzed, BySource[FR::Parsed], BySource[FR::Loaded],
+        BySource[FR::IndexQuiet], BySource[FR::None]);
+    if (Cache)
+      llvm::errs() << "mpguard: cache " << Cache->directory() << ": "
+                   << Rejected << " corrupt entr"
+                   << (Rejected == 1 ? "y" : "ies") << " ignored\n";
+    else
+      llvm::errs() << "mpguard: no cache\n";
+  }
 }
 
 } // namespace mpguard

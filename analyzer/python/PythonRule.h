@@ -49,11 +49,31 @@ private:
   size_t Start;
 };
 
+/// A set of EventKinds, one bit per kind.
+using EventMask = uint32_t;
+constexpr EventMask eventBit(EventKind K) {
+  return EventMask(1) << unsigned(K);
+}
+constexpr EventMask AnyEvents = ~EventMask(0);
+
+/// The kinds of event present in a module.
+inline EventMask eventsOf(const PythonModule &M) {
+  EventMask Mask = 0;
+  for (const Event &E : M.Events)
+    Mask |= eventBit(E.Kind);
+  return Mask;
+}
+
 class PythonRule {
 public:
   virtual ~PythonRule() = default;
   virtual const RuleInfo &info() const = 0;
   virtual void check(PythonCheck &C) const = 0;
+  /// A promise: in a module with no event of these kinds, check() reports
+  /// nothing. A warm run uses it to skip loading the facts of such modules
+  /// from the cache; the fuzzer checks the promise on every input. The
+  /// default promises nothing.
+  virtual EventMask neededEvents() const { return AnyEvents; }
 };
 
 } // namespace python

@@ -27,6 +27,11 @@ public:
     return Info;
   }
 
+  // Every finding starts at a ProcessStart, directly or through LocalCalls.
+  EventMask neededEvents() const override {
+    return eventBit(EventKind::ProcessStart);
+  }
+
   void check(PythonCheck &C) const override {
     const PythonModule &M = C.Module;
     if (M.NotRerunInChildren)

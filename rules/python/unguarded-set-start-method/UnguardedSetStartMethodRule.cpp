@@ -29,6 +29,12 @@ public:
     return Info;
   }
 
+  // Every finding starts at a SetStartMethod, directly or through
+  // LocalCalls.
+  EventMask neededEvents() const override {
+    return eventBit(EventKind::SetStartMethod);
+  }
+
   void check(PythonCheck &C) const override {
     const PythonModule &M = C.Module;
     std::vector<const Event *> Reported;

@@ -77,9 +77,9 @@ int main(int argc, char **argv) {
       ++ErrorTrees;
     ts_tree_delete(Tree);
   }
-  double Secs = std::chrono::duration<double>(
-                    std::chrono::steady_clock::now() - Start)
-                    .count();
+  double Secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+          .count();
   ts_parser_delete(Parser);
   std::printf("{\"files\": %zu, \"bytes\": %llu, \"error_trees\": %llu, "
               "\"read_errors\": %llu, \"loop_seconds\": %.6f}\n",

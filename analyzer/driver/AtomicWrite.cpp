@@ -36,7 +36,11 @@ bool writeFileAtomically(const std::string &Path,
   llvm::SmallString<256> Model(Target), Temp;
   Model += ".mpguard-tmp-%%%%%%%%";
   int FD = -1;
-  if (std::error_code EC = fs::createUniqueFile(Model, FD, Temp)) {
+  // Owner-only until the final mode is set just before the rename: the new
+  // contents of a 0600 file are never readable by others, even if the
+  // process dies in between.
+  if (std::error_code EC = fs::createUniqueFile(
+          Model, FD, Temp, fs::OF_None, fs::owner_read | fs::owner_write)) {
     Error = "cannot write '" + Path + "': " + EC.message();
     return false;
   }

@@ -91,7 +91,11 @@ int applyFixes(const Options &O, const std::set<std::string> &Enabled,
   unsigned Fixed = 0, Changed = 0;
   bool Failed = false;
   for (auto &[Abs, In] : Files) {
-    auto Buf = llvm::MemoryBuffer::getFile(Abs, false, false, true);
+    // A null terminator plus IsVolatile is what makes LLVM read instead
+    // of mmap: a file truncated meanwhile cannot fault.
+    auto Buf = llvm::MemoryBuffer::getFile(Abs, /*IsText=*/false,
+                                           /*RequiresNullTerminator=*/true,
+                                           /*IsVolatile=*/true);
     if (!Buf) {
       llvm::errs() << "mpguard: error: " << In.DisplayPath
                    << ": cannot read file: " << Buf.getError().message()
@@ -112,18 +116,19 @@ int applyFixes(const Options &O, const std::set<std::string> &Enabled,
     FixOutcome Out = fixText(In, Original, Enabled, O.UnsafeFixes);
     if (Out.Fixed == Original)
       continue;
-    ++Changed;
-    Fixed += Out.Before - std::min(Out.Before, Out.After);
     if (O.Diff) {
       llvm::outs() << unifiedDiff(Original, Out.Fixed, In.DisplayPath);
-      continue;
+    } else {
+      std::string Error;
+      if (!writeFileAtomically(
+              Abs, [&](llvm::raw_ostream &OS) { OS << Out.Fixed; }, Error)) {
+        llvm::errs() << "mpguard: error: " << Error << "\n";
+        Failed = true;
+        continue; // not fixed: the file is as it was
+      }
     }
-    std::string Error;
-    if (!writeFileAtomically(
-            Abs, [&](llvm::raw_ostream &OS) { OS << Out.Fixed; }, Error)) {
-      llvm::errs() << "mpguard: error: " << Error << "\n";
-      Failed = true;
-    }
+    ++Changed;
+    Fixed += Out.Before - std::min(Out.Before, Out.After);
   }
   auto Plural = [](unsigned N, const char *W) {
     return std::to_string(N) + " " + W + (N == 1 ? "" : "s");

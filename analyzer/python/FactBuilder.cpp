@@ -56,6 +56,11 @@ public:
   bool tooDeep() const { return TooDeep; }
   bool emptyBlock() const { return EmptyBlock; }
   uint32_t emptyBlockOffset() const { return EmptyBlockAt; }
+  /// tree-sitter-python's scanner tolerates indentation CPython rejects
+  /// (an indented first line, a dedent to no enclosing level, a clause not
+  /// aligned with its statement, tabs and spaces mixed inconsistently).
+  const char *badIndent() const { return BadIndent; }
+  uint32_t badIndentOffset() const { return BadIndentAt; }
   uint32_t tooDeepOffset() const { return TooDeepAt; }
 
 private:
@@ -67,6 +72,52 @@ private:
   uint32_t TooDeepAt = 0;
   bool EmptyBlock = false;
   uint32_t EmptyBlockAt = 0;
+  const char *BadIndent = nullptr;
+  uint32_t BadIndentAt = 0;
+
+  /// Indentation as CPython's tokenizer measures it: the column with tabs
+  /// to multiples of 8 and with tabs as 1 (both must agree between lines of
+  /// one block, or it raises TabError); a form feed resets both.
+  struct Indent {
+    uint32_t Tab8 = 0, Tab1 = 0;
+    bool operator==(const Indent &O) const {
+      return Tab8 == O.Tab8 && Tab1 == O.Tab1;
+    }
+  };
+  /// The indentation of the line \p N starts on, if \p N is the first
+  /// token of that line (not after `;` or a block header's colon).
+  bool lineIndent(TSNode N, Indent &Out) const {
+    uint32_t Begin = ts_node_start_byte(N), Start = Begin;
+    while (Start > 0 && Src[Start - 1] != '\n' && Src[Start - 1] != '\r')
+      --Start;
+    Indent I;
+    for (uint32_t P = Start; P < Begin; ++P) {
+      char Ch = Src[P];
+      if (Ch == ' ') {
+        ++I.Tab8;
+        ++I.Tab1;
+      } else if (Ch == '\t') {
+        I.Tab8 = (I.Tab8 / 8 + 1) * 8;
+        ++I.Tab1;
+      } else if (Ch == '\f') {
+        I = Indent();
+      } else {
+        return false;
+      }
+    }
+    Out = I;
+    return true;
+  }
+  void badIndentAt(TSNode N, const char *Message) {
+    if (!BadIndent) {
+      BadIndent = Message;
+      BadIndentAt = ts_node_start_byte(N);
+    }
+  }
+  /// Indentation of the enclosing blocks, innermost last.
+  std::vector<Indent> Indents{Indent()};
+  /// Indentation of the last statement that started a line.
+  Indent LastLine;
 
   struct DepthGuard {
     FactBuilder &B;
@@ -147,12 +198,45 @@ private:
         EmptyBlockAt = ts_node_start_byte(Block);
       }
     }
+    // Every statement that starts a line has the block's indentation: the
+    // module's is 0, a nested block's is its first line's and deeper than
+    // the enclosing block's.
+    bool HaveIndent = TopLevel;
+    Indent BlockIndent;
+    struct PopIndent {
+      std::vector<Indent> &Stack;
+      size_t Size;
+      ~PopIndent() { Stack.resize(Size); }
+    } Pop{Indents, Indents.size()};
     TSTreeCursor Cur = ts_tree_cursor_new(Block);
     if (ts_tree_cursor_goto_first_child(&Cur)) {
       do {
         TSNode N = ts_tree_cursor_current_node(&Cur);
         if (!ts_node_is_named(N) || is(N, S.Comment))
           continue;
+        Indent I;
+        if (lineIndent(N, I)) {
+          if (!HaveIndent) {
+            HaveIndent = true;
+            BlockIndent = I;
+            const Indent &Outer = Indents.back();
+            if (I.Tab8 <= Outer.Tab8 || I.Tab1 <= Outer.Tab1)
+              badIndentAt(N, "syntax error: expected an indented block");
+            Indents.push_back(I);
+          } else if (!(I == BlockIndent)) {
+            // As CPython words it: deeper than the line before is an
+            // unexpected indent, shallower a dedent to no enclosing level.
+            badIndentAt(N, I.Tab8 == BlockIndent.Tab8
+                               ? "syntax error: inconsistent use of tabs "
+                                 "and spaces in indentation"
+                           : I.Tab8 > LastLine.Tab8
+                               ? "syntax error: unexpected indent"
+                               : "syntax error: unindent does not match any "
+                                 "outer indentation level");
+          }
+          LastLine = I;
+          checkClauses(N, I);
+        }
         bool WasGuarded = C.Guarded;
         bool ExitsUnlessMain = visitStatement(N, C);
         if (TopLevel)
@@ -172,6 +256,23 @@ private:
       } while (ts_tree_cursor_goto_next_sibling(&Cur) && !TooDeep);
     }
     ts_tree_cursor_delete(&Cur);
+  }
+
+  /// elif/else/except/finally (and match cases) that start a line line up
+  /// with their statement (or, for cases, with each other).
+  void checkClauses(TSNode Stmt, const Indent &StmtIndent) {
+    if (is(Stmt, S.DecoratedDefinition))
+      return;
+    for (uint32_t I = 0, E = ts_node_named_child_count(Stmt); I < E; ++I) {
+      TSNode Ch = ts_node_named_child(Stmt, I);
+      if (!is(Ch, S.ElifClause) && !is(Ch, S.ElseClause) &&
+          !is(Ch, S.ExceptClause) && !is(Ch, S.FinallyClause))
+        continue;
+      Indent CI;
+      if (lineIndent(Ch, CI) && !(CI == StmtIndent))
+        badIndentAt(Ch, "syntax error: clause not aligned with its "
+                        "statement (invalid indentation)");
+    }
   }
 
   StmtKind stmtKind(TSNode N) const {
@@ -1172,9 +1273,14 @@ std::unique_ptr<PythonModule> buildPythonModule(SourceFileRef File,
              B.tooDeepOffset()};
     return nullptr;
   }
-  if (B.emptyBlock()) {
+  if (B.emptyBlock() &&
+      (!B.badIndent() || B.emptyBlockOffset() <= B.badIndentOffset())) {
     Error = {ParseFailure::Syntax, "syntax error: expected an indented block",
              B.emptyBlockOffset()};
+    return nullptr;
+  }
+  if (B.badIndent()) {
+    Error = {ParseFailure::Syntax, B.badIndent(), B.badIndentOffset()};
     return nullptr;
   }
   resolveEvents(*M);

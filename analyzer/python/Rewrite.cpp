@@ -354,6 +354,16 @@ std::optional<Fix> planMainExtraction(const PythonModule &M,
       break;
   }
 
+  // `from m import *` is only allowed at module level: code that holds one
+  // cannot move into main().
+  for (const Binding &B : M.Bindings) {
+    if (B.Kind != BindingKind::Wildcard || B.From != ModuleScope)
+      continue;
+    int I = StatementOf(B.Range.Begin);
+    if (I >= 0 && (Roles[size_t(I)] == Move || Roles[size_t(I)] == GuardBody))
+      return std::nullopt;
+  }
+
   size_t First = N;
   for (size_t I = 0; I < N; ++I)
     if (Roles[I] == Move || Roles[I] == GuardBody) {

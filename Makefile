@@ -1,7 +1,10 @@
 # mpguard: the two commands README promises, plus their building blocks.
 #   make run   install what is missing, build, check the bundled examples
-#   make test  install what is missing, build, run the whole suite (CTest)
-# Both are idempotent and quick when everything is already there.
+#   make test  install what is missing, build, run the whole suite (CTest):
+#              unit and lit suites, the examples under every start method,
+#              the suite again under ASan+UBSan, and 60 s of fuzzing
+#   make check the quick developer loop: the main build's suites only
+# All are idempotent and quick when everything is already there.
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
@@ -9,11 +12,12 @@ JOBS ?= $(shell nproc)
 
 APT_PACKAGES := cmake ninja-build g++ make python3 python3-jsonschema \
                 llvm-19-dev llvm-19-tools libclang-19-dev libclang-cpp19-dev clang-19 \
-                libgtest-dev googletest
+                libclang-rt-19-dev libgtest-dev googletest
 
 STAMP_DIR := .stamps
 
-.PHONY: all setup build run test test-sanitize fuzz bench clean format check-format
+.PHONY: all setup build run test check sanitize-build test-sanitize fuzz-build \
+        fuzz bench clean format check-format
 
 all: build
 
@@ -62,19 +66,27 @@ run: build
 	@echo "== mpguard check on the bundled fixed examples (clean expected) =="
 	@./$(BUILD_DIR)/mpguard check rules/python/*/fixed.py
 
-test: build
+# One CTest run, so one summary line: the sanitizer suite and the fuzzing
+# smoke test are CTest entries (label "ci") of the main build.
+test: build sanitize-build fuzz-build
+	@cmake -S . -B $(BUILD_DIR) -DMPGUARD_CI_SUITES=ON > /dev/null
 	cd $(BUILD_DIR) && ctest --output-on-failure
+
+check: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -LE ci
 
 # --- reliability --------------------------------------------------------------
 # ASan+UBSan (gcc) build running the unit tests and every lit suite.
 SANITIZE_DIR ?= build-sanitize
 SANITIZE_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-test-sanitize: setup
+sanitize-build: setup
 	@test -f $(SANITIZE_DIR)/build.ninja || cmake -S . -B $(SANITIZE_DIR) -G Ninja \
 	  -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_C_FLAGS=$(SANITIZE_FLAGS)" \
 	  "-DCMAKE_CXX_FLAGS=$(SANITIZE_FLAGS)" "-DCMAKE_EXE_LINKER_FLAGS=$(SANITIZE_FLAGS)"
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+
+test-sanitize: sanitize-build
 	cd $(SANITIZE_DIR) && ctest --output-on-failure -E verify-examples
 
 # libFuzzer (clang-19) over the Python frontend, rules, writers and fixer.
@@ -83,16 +95,13 @@ FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -g -O1 -Wno-deprecated-declarations
 
-$(STAMP_DIR)/apt-fuzz: $(STAMP_DIR)/apt
-	@dpkg-query -W -f='$${Status}' libclang-rt-19-dev 2>/dev/null | grep -q "ok installed" || \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libclang-rt-19-dev
-	@touch $@
-
-fuzz: setup $(STAMP_DIR)/apt-fuzz
+fuzz-build: setup
 	@test -f $(FUZZ_DIR)/build.ninja || CC=clang-19 CXX=clang++-19 cmake -S . -B $(FUZZ_DIR) -G Ninja \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMPGUARD_FUZZ=ON -DMPGUARD_WERROR=OFF -DBUILD_TESTING=OFF \
 	  "-DCMAKE_C_FLAGS=$(FUZZ_FLAGS)" "-DCMAKE_CXX_FLAGS=$(FUZZ_FLAGS)"
 	cmake --build $(FUZZ_DIR) --target mpguard-fuzz -j $(JOBS)
+
+fuzz: fuzz-build
 	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/crashes $(FUZZ_DIR)/seeds
 	@n=0; for f in test/rules/*.py rules/*/*/*.py; do n=$$((n+1)); cp $$f $(FUZZ_DIR)/seeds/seed$$n.py; done
 	$(FUZZ_DIR)/test/fuzz/mpguard-fuzz $(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds \

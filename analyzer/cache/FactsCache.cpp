@@ -170,16 +170,6 @@ ContentHash hashContent(std::string_view Bytes) {
   return H;
 }
 
-FileIdentity identityOf(const struct stat &St) {
-  FileIdentity Id;
-  Id.Size = uint64_t(St.st_size);
-  Id.Inode = uint64_t(St.st_ino);
-  Id.Device = uint64_t(St.st_dev);
-  Id.MtimeNs = int64_t(St.st_mtim.tv_sec) * 1000000000 + St.st_mtim.tv_nsec;
-  Id.CtimeNs = int64_t(St.st_ctim.tv_sec) * 1000000000 + St.st_ctim.tv_nsec;
-  return Id;
-}
-
 std::string FactsCache::defaultDirectory() {
   if (const char *D = std::getenv("MPGUARD_CACHE_DIR"); D && *D)
     return D;

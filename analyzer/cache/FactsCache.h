@@ -25,6 +25,8 @@
 #ifndef MPGUARD_CACHE_FACTSCACHE_H
 #define MPGUARD_CACHE_FACTSCACHE_H
 
+#include "core/FileIdentity.h"
+
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -33,24 +35,11 @@
 #include <string_view>
 #include <unordered_map>
 
-struct stat;
-
 namespace mpguard {
 
 using ContentHash = std::array<uint8_t, 16>;
 
 ContentHash hashContent(std::string_view Bytes);
-
-struct FileIdentity {
-  uint64_t Size = 0, Inode = 0, Device = 0;
-  int64_t MtimeNs = 0, CtimeNs = 0;
-  bool operator==(const FileIdentity &O) const {
-    return Size == O.Size && Inode == O.Inode && Device == O.Device &&
-           MtimeNs == O.MtimeNs && CtimeNs == O.CtimeNs;
-  }
-};
-
-FileIdentity identityOf(const struct stat &St);
 
 class FactsCache {
 public:

@@ -7,8 +7,12 @@
 #include "llvm/Support/Path.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <functional>
 #include <set>
+#include <system_error>
+
+#include <sys/stat.h>
 
 namespace mpguard {
 
@@ -182,11 +186,17 @@ void discoverFiles(const std::vector<std::string> &Paths,
                    std::vector<ToolError> &Errors) {
   Excluder Ex(Exclude);
   std::set<std::string> Seen;
-  auto Add = [&](const std::string &Display) {
+  auto Add = [&](const std::string &Display, const struct stat *St) {
     std::string Abs = absolute(Display);
-    if (Seen.insert(Abs).second)
+    if (Seen.insert(Abs).second) {
       Files.push_back({normalize(Display), Abs, false});
+      if (St) {
+        Files.back().HasIdentity = true;
+        Files.back().Identity = identityOf(*St);
+      }
+    }
   };
+  auto AddWalked = [&](const std::string &Display) { Add(Display, nullptr); };
 
   for (const std::string &P : Paths) {
     if (P == "-") {
@@ -200,21 +210,26 @@ void discoverFiles(const std::vector<std::string> &Paths,
       Errors.push_back({ToolError::Io, "\"\"", "empty path", 0, 0});
       continue;
     }
-    fs::file_status St;
-    if (std::error_code EC = fs::status(P, St, /*follow=*/true)) {
-      Errors.push_back({ToolError::Io, normalize(P), EC.message(), 0, 0});
+    // One stat per explicit path (a pre-commit hook passes thousands), kept
+    // for the cache's lookup so the file is not stat'ed twice.
+    struct stat St;
+    if (::stat(P.c_str(), &St) != 0) {
+      int E = errno;
+      Errors.push_back({ToolError::Io, normalize(P),
+                        std::error_code(E, std::generic_category()).message(),
+                        0, 0});
       continue;
     }
-    if (fs::is_regular_file(St)) {
-      Add(P); // explicit files are analyzed whatever their name
+    if (S_ISREG(St.st_mode)) {
+      Add(P, &St); // explicit files are analyzed whatever their name
       continue;
     }
-    if (!fs::is_directory(St)) {
+    if (!S_ISDIR(St.st_mode)) {
       Errors.push_back({ToolError::Io, normalize(P),
                         "not a regular file or directory", 0, 0});
       continue;
     }
-    walk(P, Ex, Add, Errors);
+    walk(P, Ex, AddWalked, Errors);
   }
   std::sort(Files.begin(), Files.end(),
             [](const InputFile &A, const InputFile &B) {

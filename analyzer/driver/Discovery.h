@@ -2,17 +2,28 @@
 #ifndef MPGUARD_DRIVER_DISCOVERY_H
 #define MPGUARD_DRIVER_DISCOVERY_H
 
+#include "core/FileIdentity.h"
 #include "core/Finding.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mpguard {
 
 struct InputFile {
+  InputFile() = default;
+  InputFile(std::string Display, std::string Absolute, bool Stdin)
+      : DisplayPath(std::move(Display)), AbsolutePath(std::move(Absolute)),
+        IsStdin(Stdin) {}
+
   std::string DisplayPath;  // as the user would write it, relative if given so
   std::string AbsolutePath; // normalized
   bool IsStdin = false;
+  /// Files named on the command line were stat'ed by discovery; the cache
+  /// lookup reuses that instead of asking again.
+  bool HasIdentity = false;
+  FileIdentity Identity;
 };
 
 /// Expands the command-line paths into a sorted, de-duplicated list of

@@ -28,6 +28,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -194,9 +195,15 @@ void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
   // needs (PythonRule::neededEvents).
   if (Cache && !In.IsStdin) {
     struct stat Pre;
-    if (::stat(In.AbsolutePath.c_str(), &Pre) == 0 && S_ISREG(Pre.st_mode)) {
-      const FactsCache::IndexEntry *Known =
-          Cache->lookup(In.AbsolutePath, identityOf(Pre));
+    bool Have = In.HasIdentity;
+    FileIdentity Id = In.Identity;
+    if (!Have && ::stat(In.AbsolutePath.c_str(), &Pre) == 0 &&
+        S_ISREG(Pre.st_mode)) {
+      Have = true;
+      Id = identityOf(Pre);
+    }
+    if (Have) {
+      const FactsCache::IndexEntry *Known = Cache->lookup(In.AbsolutePath, Id);
       if (Known && Known->V == FactsCache::Verdict::Skipped) {
         Out.Source = FileResult::IndexSkip;
         return;
@@ -363,17 +370,23 @@ void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
   llvm::ThreadPoolStrategy Strategy = llvm::hardware_concurrency(O.Jobs);
   unsigned Threads = std::min<unsigned>(Strategy.compute_thread_count(),
                                         std::max<size_t>(Files.size(), 1));
+  // The main thread works too, next to Threads - 1 pool threads, each
+  // taking the next file from a shared counter: balanced like one task per
+  // file, without a queue operation per file (which cost a warm run more
+  // than the work itself).
   std::unique_ptr<llvm::DefaultThreadPool> Pool;
   if (Threads > 1)
     Pool = std::make_unique<llvm::DefaultThreadPool>(
-        llvm::hardware_concurrency(Threads));
+        llvm::hardware_concurrency(Threads - 1));
   auto ForEachFile = [&](auto Fn) {
-    for (size_t I = 0; I < Files.size(); ++I) {
-      if (Pool)
-        Pool->async([&Fn, I] { Fn(I); });
-      else
+    std::atomic<size_t> Next{0};
+    auto Work = [&] {
+      for (size_t I; (I = Next.fetch_add(1)) < Files.size();)
         Fn(I);
-    }
+    };
+    for (unsigned T = 1; T < Threads; ++T)
+      Pool->async(Work);
+    Work();
     if (Pool)
       Pool->wait();
   };

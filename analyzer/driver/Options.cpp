@@ -133,6 +133,7 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
                    : A == "--unsafe-fixes" ? &O.UnsafeFixes
                    : A == "--diff"         ? &O.Diff
                    : A == "--no-cache"     ? &O.NoCache
+                   : A == "--exit-zero"    ? &O.ExitZero
                    : A == "--verbose"      ? &O.Verbose
                    : A == "-v"             ? &O.Verbose
                                            : nullptr;
@@ -207,17 +208,54 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
         R.take("output-format", nullptr, V, Failed)) {
       if (Failed)
         return false;
-      if (V == "text" || V == "full")
-        O.Format = OutputFormat::Text;
-      else if (V == "concise")
-        O.Format = OutputFormat::Concise;
-      else if (V == "json")
-        O.Format = OutputFormat::Json;
-      else if (V == "sarif")
-        O.Format = OutputFormat::Sarif;
+      // FMT or FMT:FILE (the file may itself contain ':').
+      std::string Name = V.substr(0, V.find(':'));
+      OutputSpec Spec;
+      if (Name.size() < V.size()) {
+        Spec.Path = V.substr(Name.size() + 1);
+        if (Spec.Path.empty()) {
+          Error = "--format '" + V + "' names no file after ':'";
+          return false;
+        }
+      }
+      static const std::pair<const char *, OutputFormat> Formats[] = {
+          {"text", OutputFormat::Text},       {"full", OutputFormat::Text},
+          {"concise", OutputFormat::Concise}, {"json", OutputFormat::Json},
+          {"sarif", OutputFormat::Sarif},     {"github", OutputFormat::Github},
+          {"gitlab", OutputFormat::Gitlab},   {"junit", OutputFormat::Junit},
+      };
+      bool Known = false;
+      for (const auto &[N, F] : Formats)
+        if (Name == N) {
+          Spec.Format = F;
+          Known = true;
+        }
+      if (!Known) {
+        Error = "invalid --format '" + Name +
+                "' (expected text, concise, json, sarif, github, gitlab or "
+                "junit)";
+        return false;
+      }
+      if (!Spec.Path.empty() && O.Cmd != Command::Check) {
+        Error = "--format FMT:FILE is for 'mpguard check'";
+        return false;
+      }
+      O.Format = Spec.Format;
+      O.Outputs.push_back(Spec);
+      continue;
+    }
+    if (R.take("fail-on", nullptr, V, Failed)) {
+      if (Failed)
+        return false;
+      if (V == "error")
+        O.FailOn = Severity::Error;
+      else if (V == "warning")
+        O.FailOn = Severity::Warning;
+      else if (V == "note")
+        O.FailOn = Severity::Note;
       else {
-        Error = "invalid --format '" + V +
-                "' (expected text, concise, json or sarif)";
+        Error =
+            "invalid --fail-on '" + V + "' (expected error, warning or note)";
         return false;
       }
       continue;
@@ -307,6 +345,15 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
       Error = "--fix and --diff rewrite files; they do not take stdin ('-')";
       return false;
     }
+    if (O.Outputs.empty())
+      O.Outputs.push_back(OutputSpec{});
+    if (std::count_if(O.Outputs.begin(), O.Outputs.end(),
+                      [](const OutputSpec &S) { return S.Path.empty(); }) > 1) {
+      Error = "only one --format can go to " +
+              std::string(O.OutputFile.empty() ? "stdout" : "--output") +
+              "; give the others a file (--format sarif:out.sarif)";
+      return false;
+    }
     break;
   case Command::Rules:
     if (O.Format != OutputFormat::Text && O.Format != OutputFormat::Json) {
@@ -361,8 +408,15 @@ Analyze Python files for process-start hazards. PATH is a file or directory
 .git, virtualenvs, node_modules and build outputs. '-' reads stdin.
 
 Options:
-      --format <FMT>          text (default), concise, json or sarif
+      --format <FMT[:FILE]>   text (default), concise, json, sarif, github
+                              (workflow commands), gitlab (Code Quality) or
+                              junit; with :FILE, written to FILE; repeatable,
+                              one report per format (alias --output-format)
   -o, --output <FILE>         write the report to FILE (atomically)
+      --fail-on <LEVEL>       exit 1 only for findings at or above LEVEL:
+                              note (default), warning or error
+      --exit-zero             exit 0 even when there are findings (tool
+                              errors still exit 2)
       --select <RULES>        only these rules: codes, slugs or prefixes,
                               comma-separated (e.g. MPG001,unguarded-set-start-method)
       --extend-select <RULES> add rules to the selection

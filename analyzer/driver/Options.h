@@ -2,21 +2,33 @@
 #ifndef MPGUARD_DRIVER_OPTIONS_H
 #define MPGUARD_DRIVER_OPTIONS_H
 
+#include "core/Finding.h"
+
 #include <string>
 #include <vector>
 
 namespace mpguard {
 
 enum class Command { Check, Rules, Explain, Verify, Help, Version };
-enum class OutputFormat { Text, Concise, Json, Sarif };
+enum class OutputFormat { Text, Concise, Json, Sarif, Github, Gitlab, Junit };
+
+/// One report a run writes: --format FMT (to stdout, or to --output) or
+/// --format FMT:FILE.
+struct OutputSpec {
+  OutputFormat Format = OutputFormat::Text;
+  std::string Path; // empty: stdout, or --output if given
+};
 enum class ColorMode { Auto, Always, Never };
 
 struct Options {
   Command Cmd = Command::Help;
   std::vector<std::string> Paths; // check: files/dirs, "-" for stdin
   std::string StdinFilename;
-  OutputFormat Format = OutputFormat::Text;
+  OutputFormat Format = OutputFormat::Text; // the last --format given
+  std::vector<OutputSpec> Outputs;          // check: every --format given
   std::string OutputFile;
+  Severity FailOn = Severity::Note; // exit 1 only for findings at or above
+  bool ExitZero = false;            // exit 0 even with findings
   std::vector<std::string> Select, ExtendSelect, Ignore, Exclude;
   unsigned Jobs = 0; // 0: one per core
   ColorMode Color = ColorMode::Auto;

@@ -185,13 +185,13 @@ int check(const Options &O) {
                    !std::getenv("NO_COLOR"));
   writeToolErrors(R, ErrColor, llvm::errs());
 
-  auto Emit = [&](llvm::raw_ostream &OS) {
-    switch (O.Format) {
+  auto Emit = [&](OutputFormat Format, bool UseColor, llvm::raw_ostream &OS) {
+    switch (Format) {
     case OutputFormat::Text:
     case OutputFormat::Concise: {
       TextOptions T;
-      T.Color = Color;
-      T.ShowSource = O.Format == OutputFormat::Text;
+      T.Color = UseColor;
+      T.ShowSource = Format == OutputFormat::Text;
       writeText(R, T, OS);
       break;
     }
@@ -201,14 +201,44 @@ int check(const Options &O) {
     case OutputFormat::Sarif:
       writeSarif(R, OS);
       break;
+    case OutputFormat::Github:
+      writeGithub(R, OS);
+      break;
+    case OutputFormat::Gitlab:
+      writeGitlab(R, OS);
+      break;
+    case OutputFormat::Junit:
+      writeJunit(R, OS);
+      break;
     }
   };
-  if (O.OutputFile.empty()) {
-    Emit(llvm::outs());
-    llvm::outs().flush();
-  } else if (!writeFileAtomically(O.OutputFile, Emit, Error)) {
-    llvm::errs() << "mpguard: error: " << Error << "\n";
+  // Files first, then stdout: one failed write is reported and makes the
+  // exit status 2, the other reports are still written.
+  bool WriteFailed = false;
+  for (const OutputSpec &Spec : O.Outputs) {
+    std::string Path = Spec.Path.empty() ? O.OutputFile : Spec.Path;
+    if (Path.empty())
+      continue;
+    if (!writeFileAtomically(
+            Path, [&](llvm::raw_ostream &OS) { Emit(Spec.Format, false, OS); },
+            Error)) {
+      llvm::errs() << "mpguard: error: " << Error << "\n";
+      WriteFailed = true;
+    }
+  }
+  for (const OutputSpec &Spec : O.Outputs)
+    if (Spec.Path.empty() && O.OutputFile.empty()) {
+      Emit(Spec.Format, Color, llvm::outs());
+      llvm::outs().flush();
+    }
+  if (WriteFailed)
     return ExitError;
+  if (R.ExitCode == 1) {
+    bool Fails = std::any_of(
+        R.Findings.begin(), R.Findings.end(),
+        [&](const Finding &F) { return int(F.Level) >= int(O.FailOn); });
+    if (!Fails || O.ExitZero)
+      return ExitClean;
   }
   return R.ExitCode;
 }

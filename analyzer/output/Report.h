@@ -39,6 +39,11 @@ struct TextOptions {
 void writeText(const Report &R, const TextOptions &O, llvm::raw_ostream &OS);
 void writeJson(const Report &R, llvm::raw_ostream &OS);
 void writeSarif(const Report &R, llvm::raw_ostream &OS);
+/// CI formats (CiOutput.cpp): GitHub Actions workflow commands, a GitLab
+/// Code Quality report, JUnit XML.
+void writeGithub(const Report &R, llvm::raw_ostream &OS);
+void writeGitlab(const Report &R, llvm::raw_ostream &OS);
+void writeJunit(const Report &R, llvm::raw_ostream &OS);
 
 /// Tool errors on stderr, for every format: "mpguard: error: path:line:col:
 /// message".

@@ -2,10 +2,10 @@
 //
 // Input: the bytes of a Python file. Exercised: decoding, the tree-sitter
 // frontend and fact builder, resolution, summaries, every rule, the text,
-// JSON and SARIF writers, the fixer and the facts cache's codec.
-// Properties checked beyond "no crash, no sanitizer report": a fixed text
-// parses (what the fixer promises) and a second --fix changes nothing
-// (idempotence); the facts survive an encode/decode round trip byte for
+// JSON, SARIF, GitHub, GitLab and JUnit writers, the fixer and the facts
+// cache's codec. Properties checked beyond "no crash, no sanitizer report": a
+// fixed text parses (what the fixer promises) and a second --fix changes
+// nothing (idempotence); the facts survive an encode/decode round trip byte for
 // byte; a rule reports nothing in a module without the events it declares
 // it needs (PythonRule::neededEvents, which warm runs rely on); and the
 // encoded facts with bytes flipped (positions and masks taken from the
@@ -113,6 +113,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   writeSarif(R, OS);
   writeJson(R, OS);
   writeText(R, TextOptions{}, OS);
+  writeGithub(R, OS);
+  writeGitlab(R, OS);
+  writeJunit(R, OS);
 
   FixOutcome First = fixText(In, Bytes, allCodes(), /*Unsafe=*/true);
   if (!First.Applied)

@@ -128,15 +128,16 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
       return true;
     }
     if (O.Cmd == Command::Check) {
-      bool *Flag = A == "--keep-going"     ? &O.KeepGoing
-                   : A == "--fix"          ? &O.Fix
-                   : A == "--unsafe-fixes" ? &O.UnsafeFixes
-                   : A == "--diff"         ? &O.Diff
-                   : A == "--no-cache"     ? &O.NoCache
-                   : A == "--exit-zero"    ? &O.ExitZero
-                   : A == "--verbose"      ? &O.Verbose
-                   : A == "-v"             ? &O.Verbose
-                                           : nullptr;
+      bool *Flag = A == "--keep-going"           ? &O.KeepGoing
+                   : A == "--fix"                ? &O.Fix
+                   : A == "--unsafe-fixes"       ? &O.UnsafeFixes
+                   : A == "--diff"               ? &O.Diff
+                   : A == "--no-cache"           ? &O.NoCache
+                   : A == "--exit-zero"          ? &O.ExitZero
+                   : A == "--include-suppressed" ? &O.IncludeSuppressed
+                   : A == "--verbose"            ? &O.Verbose
+                   : A == "-v"                   ? &O.Verbose
+                                                 : nullptr;
       if (Flag) {
         *Flag = true;
         ++R.I;
@@ -413,6 +414,8 @@ Options:
                               junit; with :FILE, written to FILE; repeatable,
                               one report per format (alias --output-format)
   -o, --output <FILE>         write the report to FILE (atomically)
+      --include-suppressed    SARIF: also the findings that comments
+                              suppress, marked as suppressed in source
       --fail-on <LEVEL>       exit 1 only for findings at or above LEVEL:
                               note (default), warning or error
       --exit-zero             exit 0 even when there are findings (tool

@@ -32,13 +32,14 @@ struct Options {
   std::vector<std::string> Select, ExtendSelect, Ignore, Exclude;
   unsigned Jobs = 0; // 0: one per core
   ColorMode Color = ColorMode::Auto;
-  bool KeepGoing = false;   // tool errors do not by themselves exit 2
-  bool Fix = false;         // apply safe fixes
-  bool UnsafeFixes = false; // ...and unsafe ones
-  bool Diff = false;        // print the fixes as a diff, change nothing
-  bool NoCache = false;     // neither read nor write the facts cache
-  bool Verbose = false;     // --verbose: where the time went, to stderr
-  std::string CacheDir;     // --cache-dir (empty: FactsCache default)
+  bool KeepGoing = false;         // tool errors do not by themselves exit 2
+  bool Fix = false;               // apply safe fixes
+  bool UnsafeFixes = false;       // ...and unsafe ones
+  bool Diff = false;              // print the fixes as a diff, change nothing
+  bool NoCache = false;           // neither read nor write the facts cache
+  bool Verbose = false;           // --verbose: where the time went, to stderr
+  bool IncludeSuppressed = false; // SARIF: suppressed findings, marked
+  std::string CacheDir;           // --cache-dir (empty: FactsCache default)
   std::string ExplainRule;
   // verify
   std::vector<std::string> VerifyRules;  // --rule (code, slug or prefix)

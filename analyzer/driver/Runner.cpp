@@ -32,6 +32,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <iterator>
 #include <memory>
 
 #include <fcntl.h>
@@ -58,6 +59,7 @@ struct FileResult {
   } Source = None;
   bool Rejected = false; // a cache entry existed but was corrupt
   std::vector<Finding> Findings;
+  std::vector<Finding> Suppressed; // only with --include-suppressed
   std::vector<ToolError> Errors;
 };
 
@@ -164,9 +166,35 @@ std::string moduleNameOf(const InputFile &In) {
   return Name;
 }
 
+/// Whether a suppression comment covers \p F: one on the finding's line, or
+/// on the first line of the multi-line simple statement holding it, that
+/// names its code or slug (or names nothing: `# mpguard: ignore`).
+bool isSuppressed(const python::PythonModule &M, const Finding &F) {
+  if (M.Suppressions.empty())
+    return false;
+  uint32_t Lines[8];
+  size_t N = 0;
+  Lines[N++] = F.Loc.line();
+  for (const python::Span &S : M.MultilineStatements)
+    if (S.Begin <= F.Loc.Begin && F.Loc.Begin < S.End && N < 8)
+      Lines[N++] = M.File->lineOf(S.Begin);
+  for (const python::Suppression &S : M.Suppressions) {
+    if (std::find(Lines, Lines + N, S.Line) == Lines + N)
+      continue;
+    if (S.All)
+      return true;
+    for (const std::string &C : S.Codes)
+      if (llvm::StringRef(C).equals_insensitive(F.Rule->Code) ||
+          C == F.Rule->Slug)
+        return true;
+  }
+  return false;
+}
+
 void checkModule(const python::PythonModule &M,
                  const std::set<std::string> &Enabled,
-                 std::vector<Finding> &Out) {
+                 std::vector<Finding> &Out,
+                 std::vector<Finding> *Suppressed = nullptr) {
   project::ModuleSummary Summary = project::summarize(M);
   for (const python::PythonRule *Rule : pythonRules()) {
     if (!Enabled.count(Rule->info().Code))
@@ -176,11 +204,28 @@ void checkModule(const python::PythonModule &M,
   }
   if (Out.empty())
     return;
+  // Suppressed findings leave the report (and the fixer's view); kept
+  // aside only when SARIF is to show them.
+  auto Keep =
+      std::stable_partition(Out.begin(), Out.end(), [&](const Finding &F) {
+        return !isSuppressed(M, F);
+      });
+  if (Suppressed)
+    std::move(Keep, Out.end(), std::back_inserter(*Suppressed));
+  Out.erase(Keep, Out.end());
+  std::vector<Finding *> All;
+  for (Finding &F : Out)
+    All.push_back(&F);
+  if (Suppressed)
+    for (Finding &F : *Suppressed)
+      All.push_back(&F);
+  if (All.empty())
+    return;
   std::vector<std::string> Hashes = lineHashes(M.File->text());
-  for (Finding &F : Out) {
-    uint32_t Line = F.Loc.line();
+  for (Finding *F : All) {
+    uint32_t Line = F->Loc.line();
     if (Line >= 1 && Line <= Hashes.size())
-      F.LineHash = Hashes[Line - 1];
+      F->LineHash = Hashes[Line - 1];
   }
 }
 
@@ -189,7 +234,8 @@ void checkModule(const python::PythonModule &M,
 /// whatever the project's size; findings keep only the source text they
 /// point into.
 void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
-                 python::EventMask Needed, FactsCache *Cache, FileResult &Out) {
+                 python::EventMask Needed, bool IncludeSuppressed,
+                 FactsCache *Cache, FileResult &Out) {
   // Warm path: a file the index knows, unchanged since, is not even read if
   // the prefilter rejected it or its module has no event any enabled rule
   // needs (PythonRule::neededEvents).
@@ -288,7 +334,8 @@ void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
                   FactsCache::Verdict::Facts, python::eventsOf(*M));
   M->ModuleName = moduleNameOf(In);
   M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
-  checkModule(*M, Enabled, Out.Findings);
+  checkModule(*M, Enabled, Out.Findings,
+              IncludeSuppressed ? &Out.Suppressed : nullptr);
 }
 
 } // namespace
@@ -404,7 +451,8 @@ void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
     if (EnabledCodes.count(Rule->info().Code))
       Needed |= Rule->neededEvents();
   ForEachFile([&](size_t I) {
-    analyzeFile(Files[I], EnabledCodes, Needed, Cache.get(), Results[I]);
+    analyzeFile(Files[I], EnabledCodes, Needed, O.IncludeSuppressed,
+                Cache.get(), Results[I]);
   });
   if (Cache) {
     std::string Error;
@@ -422,8 +470,11 @@ void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
       R.Errors.push_back(std::move(E));
     for (Finding &F : Results[I].Findings)
       R.Findings.push_back(std::move(F));
+    for (Finding &F : Results[I].Suppressed)
+      R.Suppressed.push_back(std::move(F));
   }
   std::sort(R.Findings.begin(), R.Findings.end(), findingLess);
+  std::sort(R.Suppressed.begin(), R.Suppressed.end(), findingLess);
   std::stable_sort(
       R.Errors.begin(), R.Errors.end(),
       [](const ToolError &A, const ToolError &B) { return A.Path < B.Path; });

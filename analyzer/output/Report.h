@@ -20,8 +20,11 @@ class raw_ostream;
 namespace mpguard {
 
 struct Report {
-  std::vector<Finding> Findings;       // sorted with findingLess
-  std::vector<ToolError> Errors;       // sorted by path
+  std::vector<Finding> Findings; // sorted with findingLess
+  std::vector<ToolError> Errors; // sorted by path
+  /// Findings a suppression comment silenced; kept only for
+  /// --include-suppressed (SARIF marks them), otherwise empty.
+  std::vector<Finding> Suppressed;
   std::vector<const RuleInfo *> Rules; // enabled rules, sorted by code
   size_t FilesChecked = 0;             // files considered (after discovery)
   size_t FilesAnalyzed = 0;            // files parsed (passed the prefilter)

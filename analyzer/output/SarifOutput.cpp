@@ -189,7 +189,15 @@ private:
 
   Value results() {
     Array Out;
-    for (const Finding &F : R.Findings) {
+    // Suppressed findings (only there with --include-suppressed) follow,
+    // marked as suppressed in source.
+    std::vector<std::pair<const Finding *, bool>> All;
+    for (const Finding &F : R.Findings)
+      All.push_back({&F, false});
+    for (const Finding &F : R.Suppressed)
+      All.push_back({&F, true});
+    for (auto [FP, IsSuppressed] : All) {
+      const Finding &F = *FP;
       Object Res{
           {"ruleId", F.Rule->Code},
           {"ruleIndex", RuleIndex[F.Rule->Code]},
@@ -198,6 +206,8 @@ private:
           {"locations",
            Array{Object{{"physicalLocation", physicalLocation(F.Loc)}}}},
       };
+      if (IsSuppressed)
+        Res["suppressions"] = Array{Object{{"kind", "inSource"}}};
       if (!F.Fixes.empty())
         Res["fixes"] = fixes(F);
       if (!F.LineHash.empty())

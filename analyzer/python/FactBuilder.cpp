@@ -10,6 +10,7 @@
 #include "python/PythonModule.h"
 #include "python/TreeSitter.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -237,6 +238,9 @@ private:
           LastLine = I;
           checkClauses(N, I);
         }
+        if (ts_node_start_point(N).row != ts_node_end_point(N).row &&
+            ts_node_is_null(field(N, S.FBody)) && !is(N, S.DecoratedDefinition))
+          M.MultilineStatements.push_back(span(N));
         bool WasGuarded = C.Guarded;
         bool ExitsUnlessMain = visitStatement(N, C);
         if (TopLevel)
@@ -1227,6 +1231,99 @@ done:
 
 } // namespace
 
+/// Parses one comment's suppressions into \p Out (see Suppression).
+void parseSuppression(std::string_view Comment, Suppression &Out, bool &Found) {
+  auto SkipSpace = [&](size_t &P) {
+    while (P < Comment.size() && (Comment[P] == ' ' || Comment[P] == '\t'))
+      ++P;
+  };
+  auto ReadList = [&](size_t P, const char *Stop) {
+    // Items: letters, digits, '-', '_'; separated by ',' or spaces.
+    while (P < Comment.size() && !std::strchr(Stop, Comment[P])) {
+      size_t B = P;
+      while (P < Comment.size() && (std::isalnum(uint8_t(Comment[P])) ||
+                                    Comment[P] == '-' || Comment[P] == '_'))
+        ++P;
+      if (P > B)
+        Out.Codes.emplace_back(Comment.substr(B, P - B));
+      if (P < Comment.size() &&
+          (Comment[P] == ',' || Comment[P] == ' ' || Comment[P] == '\t'))
+        ++P;
+      else if (P == B)
+        break;
+    }
+  };
+  for (size_t At = Comment.find("mpguard:"); At != std::string_view::npos;
+       At = Comment.find("mpguard:", At + 1)) {
+    size_t P = At + 8;
+    SkipSpace(P);
+    if (Comment.compare(P, 6, "ignore") != 0)
+      continue;
+    P += 6;
+    if (P < Comment.size() && Comment[P] == '[') {
+      ReadList(P + 1, "]#");
+    } else if (P < Comment.size() &&
+               (std::isalnum(uint8_t(Comment[P])) || Comment[P] == '_')) {
+      continue; // `ignored`, `ignore_me`: not ours
+    } else {
+      Out.All = true;
+    }
+    Found = true;
+  }
+  for (size_t At = Comment.find("noqa"); At != std::string_view::npos;
+       At = Comment.find("noqa", At + 1)) {
+    size_t P = At + 4;
+    if (P < Comment.size() && Comment[P] == ':') {
+      ++P;
+      SkipSpace(P);
+      size_t Before = Out.Codes.size();
+      ReadList(P, "#");
+      Found |= Out.Codes.size() > Before;
+    }
+  }
+}
+
+/// Every comment that suppresses something, in order. Comments are not
+/// part of the statement walk (they may sit anywhere), so this is a second,
+/// cheap pass, run only when the text mentions either marker.
+void collectSuppressions(TSNode Root, const char *Src, TSSymbol CommentSym,
+                         PythonModule &M) {
+  std::string_view Text = M.File->text();
+  if (Text.find("noqa") == std::string_view::npos &&
+      Text.find("mpguard:") == std::string_view::npos)
+    return;
+  TSTreeCursor Cur = ts_tree_cursor_new(Root);
+  for (;;) {
+    TSNode N = ts_tree_cursor_current_node(&Cur);
+    if (ts_node_symbol(N) == CommentSym) {
+      uint32_t B = ts_node_start_byte(N), E = ts_node_end_byte(N);
+      Suppression S;
+      bool Found = false;
+      parseSuppression(std::string_view(Src + B, E - B), S, Found);
+      if (Found) {
+        S.Line = ts_node_start_point(N).row + 1;
+        S.Range = {B, E};
+        M.Suppressions.push_back(std::move(S));
+      }
+    }
+    if (ts_tree_cursor_goto_first_child(&Cur))
+      continue;
+    bool Moved = false;
+    while (!Moved) {
+      if (ts_tree_cursor_goto_next_sibling(&Cur)) {
+        Moved = true;
+      } else if (!ts_tree_cursor_goto_parent(&Cur)) {
+        ts_tree_cursor_delete(&Cur);
+        std::sort(M.Suppressions.begin(), M.Suppressions.end(),
+                  [](const Suppression &A, const Suppression &B) {
+                    return A.Range.Begin < B.Range.Begin;
+                  });
+        return;
+      }
+    }
+  }
+}
+
 std::unique_ptr<PythonModule> buildPythonModule(SourceFileRef File,
                                                 ParseFailure &Error) {
   auto M = std::make_unique<PythonModule>();
@@ -1262,6 +1359,7 @@ std::unique_ptr<PythonModule> buildPythonModule(SourceFileRef File,
   M->Calls.reserve(Text.size() / 128);
   FactBuilder B(*M, Text.data());
   B.run(Root);
+  collectSuppressions(Root, Text.data(), syms().Comment, *M);
   // The tree is not needed past the walk: free it before resolution so the
   // two never occupy memory together.
   ts_tree_delete(Owner.release());

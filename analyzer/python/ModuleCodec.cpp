@@ -144,7 +144,7 @@ private:
 };
 
 /// Version of the layout below; bump on any change to it.
-constexpr uint64_t LayoutVersion = 1;
+constexpr uint64_t LayoutVersion = 2;
 
 // One function per fact kind, used for both directions: IO is Writer (with
 // const facts) or Reader (with mutable facts).
@@ -404,6 +404,12 @@ bool validate(const PythonModule &M) {
   for (Span S : M.MultilineStrings)
     if (!SpanOk(S))
       return false;
+  for (Span S : M.MultilineStatements)
+    if (!SpanOk(S))
+      return false;
+  for (const Suppression &S : M.Suppressions)
+    if (!SpanOk(S.Range) || S.Line == 0)
+      return false;
   for (const Event &E : M.Events) {
     size_t Sites = E.IsIteration ? M.Iterations.size() : M.Calls.size();
     if (!SpanOk(E.Range) || !ScopeReq(E.Exec) || E.SiteIndex >= Sites ||
@@ -427,6 +433,13 @@ void encodeModuleFacts(const PythonModule &M, std::string &Out) {
   W.vec(M.Guards, [&](const GuardRegion &G) { io(W, G); });
   W.vec(M.TopLevel, [&](const Statement &S) { io(W, S); });
   W.vec(M.MultilineStrings, [&](Span S) { W.span(S); });
+  W.vec(M.MultilineStatements, [&](Span S) { W.span(S); });
+  W.vec(M.Suppressions, [&](const Suppression &S) {
+    W.u(S.Line);
+    W.span(S.Range);
+    W.b(S.All);
+    W.vec(S.Codes, [&](const std::string &C) { W.str(C); });
+  });
   W.vec(M.Events, [&](const Event &E) { io(W, E); });
 }
 
@@ -444,6 +457,13 @@ bool decodeModuleFacts(std::string_view Bytes, PythonModule &M) {
   R.vec(M.Guards, [&](GuardRegion &G) { io(R, G); });
   R.vec(M.TopLevel, [&](Statement &S) { io(R, S); });
   R.vec(M.MultilineStrings, [&](Span &S) { S = R.span(); });
+  R.vec(M.MultilineStatements, [&](Span &S) { S = R.span(); });
+  R.vec(M.Suppressions, [&](Suppression &S) {
+    S.Line = R.u32();
+    S.Range = R.span();
+    S.All = R.b();
+    R.vec(S.Codes, [&](std::string &C) { C = R.str(); });
+  });
   R.vec(M.Events, [&](Event &E) { io(R, E); });
   return R.ok() && R.atEnd() && validate(M);
 }

@@ -163,6 +163,17 @@ struct Statement {
   bool Guarded;
 };
 
+/// A suppression comment: `# mpguard: ignore`, `# mpguard: ignore[MPG001,
+/// unguarded-set-start-method]` or `# noqa: MPG001` (a bare `# noqa` is
+/// not one: it is usually meant for another linter, and mpguard's findings
+/// are not style).
+struct Suppression {
+  uint32_t Line = 0;              // 1-based line of the comment
+  Span Range;                     // the comment
+  bool All = false;               // `# mpguard: ignore` without a list
+  std::vector<std::string> Codes; // codes or slugs, as written
+};
+
 enum class EventKind : uint8_t {
   ProcessStart,   // Pool(), Process.start(), executor, manager, ...
   SetStartMethod, // multiprocessing.set_start_method(...)
@@ -201,6 +212,10 @@ public:
   /// String literals that span lines: their inner lines are text, and a
   /// rewrite that re-indents code must leave them alone.
   std::vector<Span> MultilineStrings;
+  /// Simple statements (not if/for/def/...) that span several lines: a
+  /// suppression on their first line covers them.
+  std::vector<Span> MultilineStatements;
+  std::vector<Suppression> Suppressions;
 
   // Filled by Resolver.
   std::vector<Event> Events;

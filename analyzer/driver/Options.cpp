@@ -261,6 +261,17 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
       }
       continue;
     }
+    if (R.take("baseline", nullptr, V, Failed) ||
+        R.take("write-baseline", nullptr, V, Failed)) {
+      if (Failed)
+        return false;
+      if (V.empty()) {
+        Error = A.substr(0, A.find('=')) + " needs a file";
+        return false;
+      }
+      (A.rfind("--baseline", 0) == 0 ? O.Baseline : O.WriteBaseline) = V;
+      continue;
+    }
     if (R.take("cache-dir", nullptr, V, Failed)) {
       if (Failed)
         return false;
@@ -414,6 +425,9 @@ Options:
                               junit; with :FILE, written to FILE; repeatable,
                               one report per format (alias --output-format)
   -o, --output <FILE>         write the report to FILE (atomically)
+      --baseline <FILE>       hide the findings FILE lists (written by
+                              --write-baseline): only new ones are reported
+      --write-baseline <FILE> record every current finding in FILE, exit 0
       --include-suppressed    SARIF: also the findings that comments
                               suppress, marked as suppressed in source
       --fail-on <LEVEL>       exit 1 only for findings at or above LEVEL:

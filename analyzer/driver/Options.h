@@ -39,6 +39,8 @@ struct Options {
   bool NoCache = false;           // neither read nor write the facts cache
   bool Verbose = false;           // --verbose: where the time went, to stderr
   bool IncludeSuppressed = false; // SARIF: suppressed findings, marked
+  std::string Baseline;           // --baseline FILE: hide known findings
+  std::string WriteBaseline;      // --write-baseline FILE
   std::string CacheDir;           // --cache-dir (empty: FactsCache default)
   std::string ExplainRule;
   // verify

@@ -24,6 +24,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <optional>
+#include <set>
 
 using namespace mpguard;
 
@@ -148,6 +150,92 @@ int applyFixes(const Options &O, const std::set<std::string> &Enabled,
   return -1;
 }
 
+/// --write-baseline: every current finding's line-independent fingerprint
+/// (with its rule, path and message, for the reader), sorted.
+int writeBaseline(const Options &O, const Report &R) {
+  std::vector<std::string> Fingerprints = stableFingerprints(R);
+  std::vector<std::pair<std::string, llvm::json::Object>> Entries;
+  for (size_t I = 0; I < R.Findings.size(); ++I) {
+    const Finding &F = R.Findings[I];
+    Entries.push_back(
+        {Fingerprints[I], llvm::json::Object{{"fingerprint", Fingerprints[I]},
+                                             {"code", F.Rule->Code},
+                                             {"path", repositoryPath(R, F)},
+                                             {"line", F.Loc.line()},
+                                             {"message", F.Message}}});
+  }
+  std::sort(Entries.begin(), Entries.end(),
+            [](const auto &A, const auto &B) { return A.first < B.first; });
+  llvm::json::Array Findings;
+  for (auto &E : Entries)
+    Findings.push_back(std::move(E.second));
+  llvm::json::Object Root{{"tool", "mpguard"},
+                          {"version", MPGUARD_VERSION},
+                          {"baseline", std::move(Findings)}};
+  std::string Error;
+  if (!writeFileAtomically(
+          O.WriteBaseline,
+          [&](llvm::raw_ostream &OS) {
+            OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Root)))
+               << "\n";
+          },
+          Error)) {
+    llvm::errs() << "mpguard: error: " << Error << "\n";
+    return ExitError;
+  }
+  llvm::errs() << "Wrote " << R.Findings.size() << " finding"
+               << (R.Findings.size() == 1 ? "" : "s") << " to the baseline "
+               << O.WriteBaseline << ".\n";
+  return R.ExitCode == ExitError ? ExitError : ExitClean;
+}
+
+/// --baseline: drops the findings whose fingerprint the file lists. A file
+/// that cannot be read or is not a baseline is an error, never "no
+/// baseline".
+bool applyBaseline(const Options &O, Report &R) {
+  auto Buf = llvm::MemoryBuffer::getFile(O.Baseline, /*IsText=*/false,
+                                         /*RequiresNullTerminator=*/true,
+                                         /*IsVolatile=*/true);
+  if (!Buf) {
+    llvm::errs() << "mpguard: error: cannot read baseline '" << O.Baseline
+                 << "': " << Buf.getError().message() << "\n";
+    return false;
+  }
+  auto Bad = [&](const std::string &Why) {
+    llvm::errs() << "mpguard: error: " << O.Baseline
+                 << ": not an mpguard baseline: " << Why << "\n";
+    return false;
+  };
+  auto Parsed = llvm::json::parse((*Buf)->getBuffer());
+  if (!Parsed)
+    return Bad(llvm::toString(Parsed.takeError()));
+  const llvm::json::Object *Root = Parsed->getAsObject();
+  const llvm::json::Array *List = Root ? Root->getArray("baseline") : nullptr;
+  if (!List)
+    return Bad("no \"baseline\" array");
+  std::set<std::string> Known;
+  for (const llvm::json::Value &V : *List) {
+    const llvm::json::Object *E = V.getAsObject();
+    std::optional<llvm::StringRef> FP =
+        E ? E->getString("fingerprint") : std::nullopt;
+    if (!FP)
+      return Bad("an entry without a \"fingerprint\"");
+    Known.insert(FP->str());
+  }
+  std::vector<std::string> Fingerprints = stableFingerprints(R);
+  std::vector<Finding> Kept;
+  for (size_t I = 0; I < R.Findings.size(); ++I) {
+    if (Known.count(Fingerprints[I]))
+      ++R.Baselined;
+    else
+      Kept.push_back(std::move(R.Findings[I]));
+  }
+  R.Findings = std::move(Kept);
+  if (R.ExitCode == 1 && R.Findings.empty())
+    R.ExitCode = ExitClean;
+  return true;
+}
+
 int check(const Options &O) {
   std::set<std::string> Enabled;
   std::string Error;
@@ -173,6 +261,11 @@ int check(const Options &O) {
     R = Report();
     runCheck(O, Enabled, R);
   }
+
+  if (!O.WriteBaseline.empty())
+    return writeBaseline(O, R);
+  if (!O.Baseline.empty() && !applyBaseline(O, R))
+    return ExitError;
 
   bool ToTerminal =
       O.OutputFile.empty() && llvm::sys::Process::StandardOutIsDisplayed();

@@ -170,28 +170,48 @@ void writeGithub(const Report &R, llvm::raw_ostream &OS) {
   }
 }
 
-void writeGitlab(const Report &R, llvm::raw_ostream &OS) {
-  llvm::json::Array Issues;
+std::vector<std::string> stableFingerprints(const Report &R) {
+  std::vector<std::string> Out;
   std::map<std::string, unsigned> Seen;
   for (const Finding &F : R.Findings) {
-    const SourceFile &File = *F.Loc.File;
-    std::string Path = findingPath(R, F);
-    // Stable across runs and line moves: the rule, the file and GitHub's
-    // line hash (the line's text plus which occurrence of it this is);
-    // findings that would still collide are numbered in report order.
-    std::string Key = F.Rule->Code + std::string("\0", 1) + Path +
-                      std::string("\0", 1) + F.LineHash;
+    // The rule, the repository-relative file and the flagged line's text
+    // without whitespace: stable across runs, when lines move or re-indent, and
+    // when the code around changes (GitHub's line hash, by contrast, covers
+    // the next lines too). Identical keys are numbered in report order.
+    std::string Line;
+    for (char C : F.Loc.File->lineText(F.Loc.line()))
+      if (C != ' ' && C != '\t' && C != '\r')
+        Line += C;
+    std::string Key = F.Rule->Code + std::string("\0", 1) + findingPath(R, F) +
+                      std::string("\0", 1) + Line;
     unsigned N = Seen[Key]++;
     if (N)
       Key += "#" + std::to_string(N);
     auto H = llvm::BLAKE3::hash<16>(llvm::ArrayRef<uint8_t>(
         reinterpret_cast<const uint8_t *>(Key.data()), Key.size()));
-    std::string Fingerprint;
+    std::string Hex;
     for (uint8_t B : H) {
       static const char Digits[] = "0123456789abcdef";
-      Fingerprint += Digits[B >> 4];
-      Fingerprint += Digits[B & 15];
+      Hex += Digits[B >> 4];
+      Hex += Digits[B & 15];
     }
+    Out.push_back(std::move(Hex));
+  }
+  return Out;
+}
+
+std::string repositoryPath(const Report &R, const Finding &F) {
+  return findingPath(R, F);
+}
+
+void writeGitlab(const Report &R, llvm::raw_ostream &OS) {
+  llvm::json::Array Issues;
+  std::vector<std::string> Fingerprints = stableFingerprints(R);
+  for (size_t I = 0; I < R.Findings.size(); ++I) {
+    const Finding &F = R.Findings[I];
+    const SourceFile &File = *F.Loc.File;
+    std::string Path = findingPath(R, F);
+    const std::string &Fingerprint = Fingerprints[I];
     const char *Severity = F.Level == Severity::Error     ? "major"
                            : F.Level == Severity::Warning ? "minor"
                                                           : "info";

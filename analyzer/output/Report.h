@@ -25,6 +25,7 @@ struct Report {
   /// Findings a suppression comment silenced; kept only for
   /// --include-suppressed (SARIF marks them), otherwise empty.
   std::vector<Finding> Suppressed;
+  size_t Baselined = 0; // findings hidden because --baseline lists them
   std::vector<const RuleInfo *> Rules; // enabled rules, sorted by code
   size_t FilesChecked = 0;             // files considered (after discovery)
   size_t FilesAnalyzed = 0;            // files parsed (passed the prefilter)
@@ -47,6 +48,12 @@ void writeSarif(const Report &R, llvm::raw_ostream &OS);
 void writeGithub(const Report &R, llvm::raw_ostream &OS);
 void writeGitlab(const Report &R, llvm::raw_ostream &OS);
 void writeJunit(const Report &R, llvm::raw_ostream &OS);
+
+/// One line-independent fingerprint per finding of R.Findings, in order:
+/// GitLab's Code Quality fingerprints and the keys of a --baseline file.
+std::vector<std::string> stableFingerprints(const Report &R);
+/// The finding's path relative to the repository root when under it.
+std::string repositoryPath(const Report &R, const Finding &F);
 
 /// Tool errors on stderr, for every format: "mpguard: error: path:line:col:
 /// message".

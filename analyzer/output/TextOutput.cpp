@@ -112,17 +112,21 @@ void writeText(const Report &R, const TextOptions &O, llvm::raw_ostream &OS) {
   auto Plural = [](size_t K, const char *Word) {
     return std::to_string(K) + " " + Word + (K == 1 ? "" : "s");
   };
+  std::string Known;
+  if (R.Baselined)
+    Known = "; " + Plural(R.Baselined, "known finding") + " in the baseline";
   if (N == 0 && R.Errors.empty()) {
-    OS << "All checks passed (" << Plural(R.FilesChecked, "file")
-       << " checked).\n";
+    OS << "All checks passed (" << Plural(R.FilesChecked, "file") << " checked"
+       << Known << ").\n";
     return;
   }
   if (N)
     OS << "Found " << Plural(N, "finding") << " in "
        << Plural(FilesWithFindings.size(), "file") << " ("
-       << Plural(R.FilesChecked, "file") << " checked).\n";
+       << Plural(R.FilesChecked, "file") << " checked" << Known << ").\n";
   else
-    OS << "No findings (" << Plural(R.FilesChecked, "file") << " checked).\n";
+    OS << "No findings (" << Plural(R.FilesChecked, "file") << " checked"
+       << Known << ").\n";
   if (!R.Errors.empty())
     OS << Plural(R.Errors.size(), "file")
        << " could not be analyzed; see the errors on stderr.\n";

@@ -135,6 +135,7 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
                    : A == "--no-cache"           ? &O.NoCache
                    : A == "--exit-zero"          ? &O.ExitZero
                    : A == "--include-suppressed" ? &O.IncludeSuppressed
+                   : A == "--add-suppressions"   ? &O.AddSuppressions
                    : A == "--verbose"            ? &O.Verbose
                    : A == "-v"                   ? &O.Verbose
                                                  : nullptr;
@@ -357,6 +358,13 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
       Error = "--fix and --diff rewrite files; they do not take stdin ('-')";
       return false;
     }
+    if (O.AddSuppressions &&
+        (O.Fix || O.Diff ||
+         std::find(O.Paths.begin(), O.Paths.end(), "-") != O.Paths.end())) {
+      Error = "--add-suppressions rewrites files; it does not combine with "
+              "--fix, --diff or stdin ('-')";
+      return false;
+    }
     if (O.Outputs.empty())
       O.Outputs.push_back(OutputSpec{});
     if (std::count_if(O.Outputs.begin(), O.Outputs.end(),
@@ -428,6 +436,8 @@ Options:
       --baseline <FILE>       hide the findings FILE lists (written by
                               --write-baseline): only new ones are reported
       --write-baseline <FILE> record every current finding in FILE, exit 0
+      --add-suppressions      append `# mpguard: ignore[CODE]` to the line of
+                              every current finding, exit 0
       --include-suppressed    SARIF: also the findings that comments
                               suppress, marked as suppressed in source
       --fail-on <LEVEL>       exit 1 only for findings at or above LEVEL:

@@ -41,6 +41,7 @@ struct Options {
   bool IncludeSuppressed = false; // SARIF: suppressed findings, marked
   std::string Baseline;           // --baseline FILE: hide known findings
   std::string WriteBaseline;      // --write-baseline FILE
+  bool AddSuppressions = false;   // write `# mpguard: ignore[...]` comments
   std::string CacheDir;           // --cache-dir (empty: FactsCache default)
   std::string ExplainRule;
   // verify

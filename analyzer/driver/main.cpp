@@ -1,5 +1,6 @@
 //===- main.cpp - mpguard entry point -------------------------------------===//
 #include "core/RuleSelector.h"
+#include "driver/AddSuppressions.h"
 #include "driver/AtomicWrite.h"
 #include "driver/Discovery.h"
 #include "driver/Fixer.h"
@@ -264,6 +265,10 @@ int check(const Options &O) {
 
   if (!O.WriteBaseline.empty())
     return writeBaseline(O, R);
+  if (O.AddSuppressions) {
+    writeToolErrors(R, false, llvm::errs());
+    return addSuppressions(R);
+  }
   if (!O.Baseline.empty() && !applyBaseline(O, R))
     return ExitError;
 

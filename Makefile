@@ -12,7 +12,7 @@ JOBS ?= $(shell nproc)
 
 APT_PACKAGES := cmake ninja-build g++ make python3 python3-jsonschema \
                 llvm-19-dev llvm-19-tools libclang-19-dev libclang-cpp19-dev clang-19 \
-                libclang-rt-19-dev libgtest-dev googletest
+                libclang-rt-19-dev libgtest-dev googletest pre-commit
 
 STAMP_DIR := .stamps
 
@@ -111,6 +111,23 @@ fuzz: fuzz-build
 # Benchmarks against baselines measured in the same run (bench/README.md).
 bench: build
 	bench/run.sh
+
+# --- install and package -----------------------------------------------------
+# make install [PREFIX=/usr/local]: bin/mpguard, and in share/mpguard the shim
+# and the rule examples and pages that `mpguard verify` runs (DESTDIR, from
+# the environment or the command line, stages the install for packaging).
+# make package: a Debian package of the same, installed under /usr, built by
+# CPack; prints the path of the .deb (install it with `sudo dpkg -i PATH`).
+PREFIX ?= /usr/local
+
+.PHONY: install package
+
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
+package: build
+	@cd $(BUILD_DIR) && cpack -G DEB > cpack.log 2>&1 || { cat cpack.log; exit 1; }
+	@sed -n 's/^CPack: - package: \(.*\) generated\.$$/\1/p' $(BUILD_DIR)/cpack.log
 
 # --- housekeeping -----------------------------------------------------------
 format:

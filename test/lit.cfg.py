@@ -44,3 +44,7 @@ config.substitutions.append(("%sarif_schema", params.get("sarif_schema", "")))
 config.substitutions.append(("%tools", tools))
 # The interpreter that runs Python programs under test (first on PATH).
 config.substitutions.append(("%python", "python3"))
+
+# Optional tools: tests that need one say `REQUIRES: NAME`.
+if shutil.which("dpkg-deb"):
+    config.available_features.add("dpkg-deb")

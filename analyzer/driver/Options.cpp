@@ -489,8 +489,9 @@ Options:
       --timeout <SECONDS>     per run (default: 10)
       --max-procs <N>         processes a run may have at once (default: 64)
       --python <PATH>         the interpreter (default: python3 on PATH)
-      --examples <DIR>        where the rule examples are (default: next to
-                              the binary)
+      --examples <DIR>        where the rule examples are (default: examples/
+                              next to the binary, or ../share/mpguard/examples
+                              when installed)
       --format <FMT>          text (default) or json
 
 Exit status: 0 all rows as expected (SCRIPT: runs under every method),

@@ -259,7 +259,8 @@ private:
   int runExamples() {
     if (Examples.empty() || !fs::is_directory(Examples))
       return fail("cannot find the rule examples (examples/ next to the "
-                  "binary); pass --examples DIR");
+                  "binary, or share/mpguard/examples when installed); pass "
+                  "--examples DIR");
     std::set<std::string> Selected;
     for (const std::string &Sel : O.VerifyRules) {
       auto Rules = matchSelector(ruleCatalogue(), Sel);

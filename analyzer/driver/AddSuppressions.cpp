@@ -2,6 +2,7 @@
 #include "driver/AddSuppressions.h"
 
 #include "driver/AtomicWrite.h"
+#include "driver/Fixer.h"
 #include "python/PythonModule.h"
 #include "python/SourceCheck.h"
 
@@ -27,24 +28,12 @@ int addSuppressions(const Report &R) {
   bool Failed = false;
   for (auto &[Abs, Entry] : Plan) {
     const std::string &Display = Entry.first;
-    auto Buf = llvm::MemoryBuffer::getFile(Abs, /*IsText=*/false,
-                                           /*RequiresNullTerminator=*/true,
-                                           /*IsVolatile=*/true);
-    if (!Buf) {
-      llvm::errs() << "mpguard: error: " << Display
-                   << ": cannot read file: " << Buf.getError().message()
-                   << "\n";
-      Failed = true;
+    std::string Original;
+    RewriteRead Read =
+        readForRewrite(Abs, Display, "no suppressions added", Original);
+    Failed |= Read == RewriteRead::Unreadable;
+    if (Read != RewriteRead::Ok)
       continue;
-    }
-    std::string Original((*Buf)->getBuffer()), Decoded = Original;
-    ToolError Ignored;
-    if (!python::decodePythonSource(Decoded, Ignored) || Decoded != Original) {
-      llvm::errs() << "mpguard: warning: " << Display
-                   << ": no suppressions added: only UTF-8 files without a "
-                      "BOM or coding declaration are rewritten\n";
-      continue;
-    }
     auto File = std::make_shared<const SourceFile>(Display, Abs, Original);
     python::ParseFailure PF;
     auto M = python::buildPythonModule(File, PF);

@@ -2,6 +2,10 @@
 #include "driver/Fixer.h"
 
 #include "driver/Runner.h"
+#include "python/SourceCheck.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <cstring>
@@ -85,6 +89,31 @@ FixOutcome fixText(const InputFile &In, const std::string &Text,
       Result.After = unsigned(Left.size());
   }
   return Result;
+}
+
+RewriteRead readForRewrite(const std::string &Absolute,
+                           const std::string &Display, const char *Skipped,
+                           std::string &Text) {
+  // A null terminator plus IsVolatile is what makes LLVM read instead of
+  // mmap: a file truncated meanwhile cannot fault.
+  auto Buf = llvm::MemoryBuffer::getFile(Absolute, /*IsText=*/false,
+                                         /*RequiresNullTerminator=*/true,
+                                         /*IsVolatile=*/true);
+  if (!Buf) {
+    llvm::errs() << "mpguard: error: " << Display
+                 << ": cannot read file: " << Buf.getError().message() << "\n";
+    return RewriteRead::Unreadable;
+  }
+  Text.assign((*Buf)->getBufferStart(), (*Buf)->getBufferSize());
+  std::string Decoded = Text;
+  ToolError Ignored;
+  if (!python::decodePythonSource(Decoded, Ignored) || Decoded != Text) {
+    llvm::errs() << "mpguard: warning: " << Display << ": " << Skipped
+                 << ": only UTF-8 files without a BOM or coding declaration "
+                    "are rewritten\n";
+    return RewriteRead::NotPlainUtf8;
+  }
+  return RewriteRead::Ok;
 }
 
 } // namespace mpguard

@@ -25,6 +25,16 @@ struct FixOutcome {
 FixOutcome fixText(const InputFile &In, const std::string &Text,
                    const std::set<std::string> &EnabledCodes, bool Unsafe);
 
+/// What a command that rewrites source files (--fix, --add-suppressions)
+/// may do with a file: Ok with its bytes in \p Text; Unreadable (an error
+/// was printed); NotPlainUtf8 (a warning saying \p Skipped was printed:
+/// writing a latin-1 or BOM file back as decoded text would change bytes
+/// nobody meant to touch).
+enum class RewriteRead { Ok, Unreadable, NotPlainUtf8 };
+RewriteRead readForRewrite(const std::string &Absolute,
+                           const std::string &Display, const char *Skipped,
+                           std::string &Text);
+
 } // namespace mpguard
 
 #endif

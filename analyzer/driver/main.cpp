@@ -94,28 +94,12 @@ int applyFixes(const Options &O, const std::set<std::string> &Enabled,
   unsigned Fixed = 0, Changed = 0;
   bool Failed = false;
   for (auto &[Abs, In] : Files) {
-    // A null terminator plus IsVolatile is what makes LLVM read instead
-    // of mmap: a file truncated meanwhile cannot fault.
-    auto Buf = llvm::MemoryBuffer::getFile(Abs, /*IsText=*/false,
-                                           /*RequiresNullTerminator=*/true,
-                                           /*IsVolatile=*/true);
-    if (!Buf) {
-      llvm::errs() << "mpguard: error: " << In.DisplayPath
-                   << ": cannot read file: " << Buf.getError().message()
-                   << "\n";
-      Failed = true;
+    std::string Original;
+    RewriteRead Read =
+        readForRewrite(Abs, In.DisplayPath, "not fixed", Original);
+    Failed |= Read == RewriteRead::Unreadable;
+    if (Read != RewriteRead::Ok)
       continue;
-    }
-    std::string Original((*Buf)->getBuffer()), Decoded = Original;
-    ToolError Ignored;
-    // Only plain UTF-8 files are rewritten: writing back a latin-1 or BOM
-    // file as decoded text would change bytes the fix never meant to touch.
-    if (!python::decodePythonSource(Decoded, Ignored) || Decoded != Original) {
-      llvm::errs() << "mpguard: warning: " << In.DisplayPath
-                   << ": not fixed: only UTF-8 files without a BOM or coding "
-                      "declaration are rewritten\n";
-      continue;
-    }
     FixOutcome Out = fixText(In, Original, Enabled, O.UnsafeFixes);
     if (Out.Fixed == Original)
       continue;

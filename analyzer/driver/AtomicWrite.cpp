@@ -29,8 +29,14 @@ bool writeFileAtomically(const std::string &Path,
     }
     Mode = St.permissions();
   } else {
-    mode_t Mask = ::umask(0);
-    ::umask(Mask);
+    // umask() can only be read by setting it: do that once (thread-safe
+    // static initialization), not per call, or two threads writing cache
+    // entries at once could interleave and leave the process umask at 0.
+    static const mode_t Mask = [] {
+      mode_t M = ::umask(0);
+      ::umask(M);
+      return M;
+    }();
     Mode = fs::perms(0666 & ~Mask);
   }
   llvm::SmallString<256> Model(Target), Temp;

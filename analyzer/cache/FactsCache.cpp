@@ -1,24 +1,21 @@
 //===- FactsCache.cpp - Per-file facts on disk between runs ---------------===//
 #include "cache/FactsCache.h"
 
+#include "core/FileRead.h"
 #include "driver/AtomicWrite.h"
 #include "generated/FactsVersion.h"
 
 #include "llvm/ADT/SmallString.h"
-#include "llvm/Support/BLAKE3.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
 
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 namespace mpguard {
 
@@ -83,40 +80,10 @@ uint64_t checksum(std::string_view Bytes) {
   return llvm::xxh3_64bits(llvm::StringRef(Bytes.data(), Bytes.size()));
 }
 
-std::string hex(const uint8_t *Data, size_t N) {
-  static const char Digits[] = "0123456789abcdef";
-  std::string Out;
-  for (size_t I = 0; I < N; ++I) {
-    Out.push_back(Digits[Data[I] >> 4]);
-    Out.push_back(Digits[Data[I] & 15]);
-  }
-  return Out;
-}
-
-/// Reads a whole small file; false if it is missing or unreadable.
+/// A whole small file; false if it is missing, unreadable or too large.
 bool slurp(const std::string &Path, std::string &Out) {
-  int FD = ::open(Path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (FD < 0)
-    return false;
   struct stat St;
-  if (::fstat(FD, &St) != 0 || !S_ISREG(St.st_mode) ||
-      uint64_t(St.st_size) > MaxEntryBytes) {
-    ::close(FD);
-    return false;
-  }
-  Out.resize(size_t(St.st_size));
-  size_t Len = 0;
-  while (Len < Out.size()) {
-    ssize_t N = ::read(FD, &Out[Len], Out.size() - Len);
-    if (N < 0 && errno == EINTR)
-      continue;
-    if (N <= 0)
-      break;
-    Len += size_t(N);
-  }
-  ::close(FD);
-  Out.resize(Len);
-  return true;
+  return readWholeFile(Path, Out, St, MaxEntryBytes) == 0;
 }
 
 bool writeAtomically(const std::string &Path, std::string_view Bytes,
@@ -161,14 +128,6 @@ void parseIndex(std::string_view Bytes,
 }
 
 } // namespace
-
-ContentHash hashContent(std::string_view Bytes) {
-  auto R = llvm::BLAKE3::hash<16>(llvm::ArrayRef<uint8_t>(
-      reinterpret_cast<const uint8_t *>(Bytes.data()), Bytes.size()));
-  ContentHash H;
-  std::memcpy(H.data(), R.data(), H.size());
-  return H;
-}
 
 std::string FactsCache::defaultDirectory() {
   if (const char *D = std::getenv("MPGUARD_CACHE_DIR"); D && *D)
@@ -219,7 +178,7 @@ std::unique_ptr<FactsCache> FactsCache::open(const std::string &Dir,
   for (int I = 0; I < 8; ++I)
     RootBytes[I] = uint8_t(RootHash >> (8 * I));
   llvm::SmallString<256> Idx(NS);
-  path::append(Idx, "index-" + hex(RootBytes, 8) + ".bin");
+  path::append(Idx, "index-" + toHex(RootBytes, 8) + ".bin");
   C->IndexPath = std::string(Idx.str());
 
   struct timespec Now;
@@ -256,7 +215,7 @@ void FactsCache::record(const std::string &AbsPath, const FileIdentity &Id,
 }
 
 std::string FactsCache::entryPath(const ContentHash &Hash) const {
-  std::string H = hex(Hash.data(), Hash.size());
+  std::string H = toHex(Hash);
   llvm::SmallString<256> P(NamespaceDir);
   path::append(P, H.substr(0, 2), H.substr(2));
   return std::string(P.str());

@@ -26,6 +26,7 @@
 #define MPGUARD_CACHE_FACTSCACHE_H
 
 #include "core/FileIdentity.h"
+#include "core/Hash.h"
 
 #include <array>
 #include <cstdint>
@@ -36,10 +37,6 @@
 #include <unordered_map>
 
 namespace mpguard {
-
-using ContentHash = std::array<uint8_t, 16>;
-
-ContentHash hashContent(std::string_view Bytes);
 
 class FactsCache {
 public:
@@ -61,6 +58,10 @@ public:
   static std::unique_ptr<FactsCache>
   open(const std::string &Dir, const std::string &Root, std::string &Error);
 
+  /// Whether the index has an entry for \p AbsPath at all (worth a stat).
+  bool knows(const std::string &AbsPath) const {
+    return Index.count(AbsPath) != 0;
+  }
   /// The index entry of \p AbsPath if its identity still matches.
   const IndexEntry *lookup(const std::string &AbsPath,
                            const FileIdentity &Id) const;

@@ -1,10 +1,10 @@
 //===- Fixer.cpp ----------------------------------------------------------===//
 #include "driver/Fixer.h"
+#include "core/FileRead.h"
 
 #include "driver/Runner.h"
 #include "python/SourceCheck.h"
 
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -94,17 +94,12 @@ FixOutcome fixText(const InputFile &In, const std::string &Text,
 RewriteRead readForRewrite(const std::string &Absolute,
                            const std::string &Display, const char *Skipped,
                            std::string &Text) {
-  // A null terminator plus IsVolatile is what makes LLVM read instead of
-  // mmap: a file truncated meanwhile cannot fault.
-  auto Buf = llvm::MemoryBuffer::getFile(Absolute, /*IsText=*/false,
-                                         /*RequiresNullTerminator=*/true,
-                                         /*IsVolatile=*/true);
-  if (!Buf) {
+  struct stat St;
+  if (int E = readWholeFile(Absolute, Text, St, UINT64_MAX)) {
     llvm::errs() << "mpguard: error: " << Display
-                 << ": cannot read file: " << Buf.getError().message() << "\n";
+                 << ": cannot read file: " << std::strerror(E) << "\n";
     return RewriteRead::Unreadable;
   }
-  Text.assign((*Buf)->getBufferStart(), (*Buf)->getBufferSize());
   std::string Decoded = Text;
   ToolError Ignored;
   if (!python::decodePythonSource(Decoded, Ignored) || Decoded != Text) {

@@ -11,6 +11,7 @@
 #include "driver/Runner.h"
 
 #include "cache/FactsCache.h"
+#include "core/FileRead.h"
 #include "core/Fingerprint.h"
 #include "driver/Discovery.h"
 #include "project/Project.h"
@@ -35,9 +36,7 @@
 #include <iterator>
 #include <memory>
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 namespace mpguard {
 
@@ -63,69 +62,21 @@ struct FileResult {
   std::vector<ToolError> Errors;
 };
 
-/// Reads a whole file: open, fstat, read into \p Bytes (a buffer the
-/// thread reuses), close. Never mmap: a file truncated while we read it
-/// gives a short read, not SIGBUS, and what we analyze is the one snapshot
-/// we read. \p St receives the fstat of the opened file.
-bool readFile(const std::string &Path, std::string &Bytes, struct stat &St,
-              ToolError &Err) {
-  int FD;
-  do
-    FD = ::open(Path.c_str(), O_RDONLY | O_CLOEXEC);
-  while (FD < 0 && errno == EINTR);
-  if (FD < 0) {
-    Err.Message = std::string("cannot read file: ") + std::strerror(errno);
-    return false;
-  }
-  auto Fail = [&](int E, const char *What) {
-    Err.Message = std::string(What) + std::strerror(E);
-    ::close(FD);
-    return false;
-  };
-  if (::fstat(FD, &St) != 0)
-    return Fail(errno, "cannot read file: ");
-  if (!S_ISREG(St.st_mode))
-    return Fail(EINVAL, "cannot read file: ");
-  if (uint64_t(St.st_size) > MaxFileBytes) {
-    ::close(FD);
-    Err.K = ToolError::Limit;
-    Err.Message = "file is larger than 64 MiB; not analyzed";
-    return false;
-  }
-  // Read to EOF, not to st_size: the file may grow or shrink meanwhile.
-  Bytes.resize(size_t(St.st_size) + 1);
-  size_t Len = 0;
-  for (;;) {
-    if (Len == Bytes.size()) {
-      if (Len > MaxFileBytes) {
-        ::close(FD);
-        Err.K = ToolError::Limit;
-        Err.Message = "file is larger than 64 MiB; not analyzed";
-        return false;
-      }
-      Bytes.resize(Len * 2);
-    }
-    ssize_t N = ::read(FD, &Bytes[Len], Bytes.size() - Len);
-    if (N < 0 && errno == EINTR)
-      continue;
-    if (N < 0)
-      return Fail(errno, "cannot read file: ");
-    if (N == 0)
-      break;
-    Len += size_t(N);
-  }
-  ::close(FD);
-  Bytes.resize(Len);
-  return true;
-}
-
 bool readInput(const InputFile &In, std::string &Bytes, struct stat &St,
                ToolError &Err) {
   Err.Path = In.DisplayPath;
   Err.K = ToolError::Io;
   std::memset(&St, 0, sizeof(St));
-  if (!In.IsStdin)
-    return readFile(In.AbsolutePath, Bytes, St, Err);
+  if (!In.IsStdin) {
+    int E = readWholeFile(In.AbsolutePath, Bytes, St, MaxFileBytes);
+    if (E == EFBIG) {
+      Err.K = ToolError::Limit;
+      Err.Message = "file is larger than 64 MiB; not analyzed";
+    } else if (E) {
+      Err.Message = std::string("cannot read file: ") + std::strerror(E);
+    }
+    return E == 0;
+  }
   auto Buf = llvm::MemoryBuffer::getSTDIN();
   if (!Buf) {
     Err.Message = "cannot read stdin: " + Buf.getError().message();
@@ -239,7 +190,9 @@ void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
   // Warm path: a file the index knows, unchanged since, is not even read if
   // the prefilter rejected it or its module has no event any enabled rule
   // needs (PythonRule::neededEvents).
-  if (Cache && !In.IsStdin) {
+  if (Cache && !In.IsStdin && Cache->knows(In.AbsolutePath)) {
+    // Only for a file the index knows: a stat here for every other file
+    // would repeat the fstat of the read that follows.
     struct stat Pre;
     bool Have = In.HasIdentity;
     FileIdentity Id = In.Identity;

@@ -12,10 +12,10 @@
 // repository's root.
 //
 //===----------------------------------------------------------------------===//
+#include "core/Hash.h"
 #include "output/Report.h"
 #include "output/Uri.h"
 
-#include "llvm/Support/BLAKE3.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -187,14 +187,7 @@ std::vector<std::string> stableFingerprints(const Report &R) {
     unsigned N = Seen[Key]++;
     if (N)
       Key += "#" + std::to_string(N);
-    auto H = llvm::BLAKE3::hash<16>(llvm::ArrayRef<uint8_t>(
-        reinterpret_cast<const uint8_t *>(Key.data()), Key.size()));
-    std::string Hex;
-    for (uint8_t B : H) {
-      static const char Digits[] = "0123456789abcdef";
-      Hex += Digits[B >> 4];
-      Hex += Digits[B & 15];
-    }
+    std::string Hex = toHex(hashContent(Key));
     Out.push_back(std::move(Hex));
   }
   return Out;

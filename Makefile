@@ -12,12 +12,13 @@ JOBS ?= $(shell nproc)
 
 APT_PACKAGES := cmake ninja-build g++ make python3 python3-jsonschema \
                 llvm-19-dev llvm-19-tools libclang-19-dev libclang-cpp19-dev clang-19 \
-                libclang-rt-19-dev libgtest-dev googletest pre-commit
+                libclang-rt-19-dev libgtest-dev googletest pre-commit \
+                libtomlplusplus-dev neovim
 
 STAMP_DIR := .stamps
 
 .PHONY: all setup build run test check sanitize-build test-sanitize fuzz-build \
-        fuzz bench clean format check-format
+        fuzz bench clean format check-format docs
 
 all: build
 
@@ -132,6 +133,11 @@ package: build
 # --- housekeeping -----------------------------------------------------------
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+# docs/rules/README.md, the rule index, is generated from the rule pages
+# (test/driver/rules-index.test fails when it is stale).
+docs: build
+	./$(BUILD_DIR)/mpguard rules --format markdown > docs/rules/README.md
 
 check-format:
 	clang-format --dry-run --Werror $$(git ls-files '*.cpp' '*.h')

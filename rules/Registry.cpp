@@ -8,6 +8,7 @@
 #include "rules/Registry.h"
 
 #include "core/RulePages.h"
+#include "rules/meta/unused-suppression/UnusedSuppressionRule.h"
 
 #include <algorithm>
 #include <cctype>
@@ -30,6 +31,7 @@ const std::vector<const RuleInfo *> &ruleCatalogue() {
     std::vector<const RuleInfo *> C;
     for (const python::PythonRule *R : pythonRules())
       C.push_back(&R->info());
+    C.push_back(&unusedSuppressionRule());
     std::sort(C.begin(), C.end(), [](const RuleInfo *A, const RuleInfo *B) {
       return std::string_view(A->Code) < std::string_view(B->Code);
     });

@@ -28,6 +28,9 @@ struct RuleInfo {
   Language Lang;
   Severity DefaultSeverity;
   const char *Summary; // one sentence, shown in `mpguard rules` and SARIF
+  /// Whether the rule runs when nothing selects rules. Off for rules about
+  /// mpguard itself (MPG900), which `--select`, `ALL` or a flag turn on.
+  bool OnByDefault = true;
 };
 
 /// A byte range in one file.

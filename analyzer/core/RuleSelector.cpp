@@ -27,34 +27,41 @@ matchSelector(const std::vector<const RuleInfo *> &Catalogue,
   return Out;
 }
 
-bool resolveRuleSelection(const std::vector<const RuleInfo *> &Catalogue,
-                          const std::vector<std::string> &Select,
-                          const std::vector<std::string> &Ignore,
-                          std::set<std::string> &EnabledCodes,
-                          std::string &Error) {
-  EnabledCodes.clear();
-  if (Select.empty()) {
-    for (const RuleInfo *R : Catalogue)
-      EnabledCodes.insert(R->Code);
-  }
-  for (const std::string &S : Select) {
-    auto Rules = matchSelector(Catalogue, S);
-    if (Rules.empty()) {
-      Error = "unknown rule selector '" + S + "' in --select";
-      return false;
+std::set<std::string>
+defaultRules(const std::vector<const RuleInfo *> &Catalogue) {
+  std::set<std::string> Out;
+  for (const RuleInfo *R : Catalogue)
+    if (R->OnByDefault)
+      Out.insert(R->Code);
+  return Out;
+}
+
+bool applyRuleSelection(const std::vector<const RuleInfo *> &Catalogue,
+                        const std::vector<std::string> *Select,
+                        const std::vector<std::string> &ExtendSelect,
+                        const std::vector<std::string> &Ignore,
+                        std::set<std::string> &Enabled, std::string &Unknown) {
+  std::set<std::string> Out = Select ? std::set<std::string>() : Enabled;
+  auto Apply = [&](const std::vector<std::string> &Selectors, bool Add) {
+    for (const std::string &S : Selectors) {
+      auto Rules = matchSelector(Catalogue, S);
+      if (Rules.empty()) {
+        Unknown = S;
+        return false;
+      }
+      for (const RuleInfo *R : Rules) {
+        if (Add)
+          Out.insert(R->Code);
+        else
+          Out.erase(R->Code);
+      }
     }
-    for (const RuleInfo *R : Rules)
-      EnabledCodes.insert(R->Code);
-  }
-  for (const std::string &S : Ignore) {
-    auto Rules = matchSelector(Catalogue, S);
-    if (Rules.empty()) {
-      Error = "unknown rule selector '" + S + "' in --ignore";
-      return false;
-    }
-    for (const RuleInfo *R : Rules)
-      EnabledCodes.erase(R->Code);
-  }
+    return true;
+  };
+  if ((Select && !Apply(*Select, true)) || !Apply(ExtendSelect, true) ||
+      !Apply(Ignore, false))
+    return false;
+  Enabled = std::move(Out);
   return true;
 }
 

@@ -1,9 +1,10 @@
 //===- Discovery.cpp ------------------------------------------------------===//
 #include "driver/Discovery.h"
 
+#include "driver/Config.h"
+
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/Path.h"
 
 #include <algorithm>
@@ -94,34 +95,13 @@ std::string absolute(llvm::StringRef P) {
   return std::string(S.str());
 }
 
-class Excluder {
-public:
-  explicit Excluder(const std::vector<std::string> &Globs) {
-    for (const std::string &G : Globs)
-      if (auto P = llvm::GlobPattern::create(G))
-        Patterns.push_back(std::move(*P));
-      else
-        llvm::consumeError(P.takeError()); // validateExcludes reported it
-  }
-
-  /// Matched against the file name, the displayed path and the absolute
-  /// path, so `--exclude tests`, `--exclude 'src/gen/*'` and
-  /// `--exclude '*_pb2.py'` all do what they say.
-  bool excluded(const std::string &Display, const std::string &Abs) const {
-    std::string Name = path::filename(Display).str();
-    for (const llvm::GlobPattern &P : Patterns)
-      if (P.match(Name) || P.match(Display) || P.match(Abs))
-        return true;
-    return false;
-  }
-
-private:
-  std::vector<llvm::GlobPattern> Patterns;
-};
+bool excludedEntry(const Configuration &C, const std::string &Entry) {
+  return !C.Exclude.empty() && C.excluded(absolute(Entry), false);
+}
 
 /// Walks \p Root depth-first with an explicit stack: a directory that
 /// cannot be listed is reported and skipped, and the walk goes on.
-void walk(const std::string &Root, const Excluder &Ex,
+void walk(const std::string &Root, const Configuration &Ex,
           const std::function<void(const std::string &)> &Add,
           std::vector<ToolError> &Errors) {
   std::vector<std::string> Stack{Root};
@@ -134,9 +114,8 @@ void walk(const std::string &Root, const Excluder &Ex,
          It != End && !EC; It.increment(EC)) {
       const std::string &Entry = It->path();
       fs::file_type Type = It->type();
-      std::string Display = normalize(Entry);
       if (Type == fs::file_type::directory_file) {
-        if (!isSkippedDir(Entry) && !Ex.excluded(Display, absolute(Entry)))
+        if (!isSkippedDir(Entry) && !excludedEntry(Ex, Entry))
           Subdirs.push_back(Entry);
         continue;
       }
@@ -148,7 +127,7 @@ void walk(const std::string &Root, const Excluder &Ex,
       } else if (Type != fs::file_type::regular_file) {
         continue;
       }
-      if (isPythonPath(Entry) && !Ex.excluded(Display, absolute(Entry)))
+      if (isPythonPath(Entry) && !excludedEntry(Ex, Entry))
         Add(Entry);
     }
     if (EC)
@@ -166,25 +145,11 @@ bool isPythonPath(const std::string &P) {
   return Ext == ".py" || Ext == ".pyw";
 }
 
-bool validateExcludes(const std::vector<std::string> &Globs,
-                      std::string &Error) {
-  for (const std::string &G : Globs) {
-    auto P = llvm::GlobPattern::create(G);
-    if (!P) {
-      Error = "invalid --exclude pattern '" + G +
-              "': " + llvm::toString(P.takeError());
-      return false;
-    }
-  }
-  return true;
-}
-
 void discoverFiles(const std::vector<std::string> &Paths,
-                   const std::vector<std::string> &Exclude,
+                   const Configuration &Config,
                    const std::string &StdinFilename,
                    std::vector<InputFile> &Files,
                    std::vector<ToolError> &Errors) {
-  Excluder Ex(Exclude);
   std::set<std::string> Seen;
   auto Add = [&](const std::string &Display, const struct stat *St) {
     std::string Abs = absolute(Display);
@@ -220,6 +185,8 @@ void discoverFiles(const std::vector<std::string> &Paths,
                         0, 0});
       continue;
     }
+    if (Config.ForceExclude && Config.excluded(absolute(P), true))
+      continue;
     if (S_ISREG(St.st_mode)) {
       Add(P, &St); // explicit files are analyzed whatever their name
       continue;
@@ -229,7 +196,7 @@ void discoverFiles(const std::vector<std::string> &Paths,
                         "not a regular file or directory", 0, 0});
       continue;
     }
-    walk(P, Ex, AddWalked, Errors);
+    walk(P, Config, AddWalked, Errors);
   }
   std::sort(Files.begin(), Files.end(),
             [](const InputFile &A, const InputFile &B) {

@@ -11,6 +11,8 @@
 
 namespace mpguard {
 
+struct Configuration;
+
 struct InputFile {
   InputFile() = default;
   InputFile(std::string Display, std::string Absolute, bool Stdin)
@@ -30,18 +32,14 @@ struct InputFile {
 /// Python files. Directories are walked recursively without following
 /// symlinked directories (no loops); VCS folders, virtualenvs (a pyvenv.cfg
 /// or a conventional name), caches, node_modules and build outputs are
-/// skipped, as are paths matching an \p Exclude glob. Paths given explicitly
-/// are always analyzed. Missing or unreadable paths become ToolErrors.
+/// skipped, as are paths the configuration excludes. Paths given explicitly
+/// are always analyzed, unless force-exclude is on and they or a directory
+/// holding them is excluded. Missing or unreadable paths become ToolErrors.
 void discoverFiles(const std::vector<std::string> &Paths,
-                   const std::vector<std::string> &Exclude,
+                   const Configuration &Config,
                    const std::string &StdinFilename,
                    std::vector<InputFile> &Files,
                    std::vector<ToolError> &Errors);
-
-/// Checks every --exclude glob; a bad one is a usage error (exit 2) before
-/// anything runs.
-bool validateExcludes(const std::vector<std::string> &Globs,
-                      std::string &Error);
 
 /// True for the file names mpguard analyzes as Python.
 bool isPythonPath(const std::string &Path);

@@ -95,6 +95,8 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
     O.Cmd = Command::Explain;
   else if (First == "verify")
     O.Cmd = Command::Verify;
+  else if (First == "config")
+    O.Cmd = Command::Config;
   else {
     Error = "unknown command '" + First + "'";
     if (First.size() > 3 && First.compare(First.size() - 3, 3, ".py") == 0)
@@ -147,6 +149,66 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
     }
     std::string V;
     bool Failed = false;
+    if (O.Cmd == Command::Check || O.Cmd == Command::Config) {
+      bool *Flag = A == "--isolated"        ? &O.Isolated
+                   : A == "--force-exclude" ? &O.ForceExclude
+                   : A == "--report-unused-suppressions"
+                       ? &O.ReportUnusedSuppressions
+                   : A == "--show" && O.Cmd == Command::Config ? &O.ShowConfig
+                                                               : nullptr;
+      if (Flag) {
+        *Flag = true;
+        ++R.I;
+        continue;
+      }
+      if (R.take("config", nullptr, V, Failed)) {
+        if (Failed)
+          return false;
+        if (V.empty()) {
+          Error = "--config needs a file";
+          return false;
+        }
+        O.ConfigFile = V;
+        continue;
+      }
+      if (R.take("target-python", nullptr, V, Failed)) {
+        if (Failed)
+          return false;
+        O.TargetPython = V;
+        continue;
+      }
+      if (R.take("platforms", nullptr, V, Failed)) {
+        if (Failed)
+          return false;
+        O.Platforms.clear();
+        splitList(V, O.Platforms);
+        continue;
+      }
+      if (R.take("select", nullptr, V, Failed)) {
+        if (Failed)
+          return false;
+        splitList(V, O.Select);
+        continue;
+      }
+      if (R.take("extend-select", nullptr, V, Failed)) {
+        if (Failed)
+          return false;
+        splitList(V, O.ExtendSelect);
+        continue;
+      }
+      if (R.take("ignore", nullptr, V, Failed)) {
+        if (Failed)
+          return false;
+        splitList(V, O.Ignore);
+        continue;
+      }
+      if (R.take("exclude", nullptr, V, Failed)) {
+        if (Failed)
+          return false;
+        splitList(V, O.Exclude);
+        continue;
+      }
+    }
     if (O.Cmd == Command::Verify) {
       if (R.take("rule", nullptr, V, Failed)) {
         if (Failed)
@@ -221,10 +283,15 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
         }
       }
       static const std::pair<const char *, OutputFormat> Formats[] = {
-          {"text", OutputFormat::Text},       {"full", OutputFormat::Text},
-          {"concise", OutputFormat::Concise}, {"json", OutputFormat::Json},
-          {"sarif", OutputFormat::Sarif},     {"github", OutputFormat::Github},
-          {"gitlab", OutputFormat::Gitlab},   {"junit", OutputFormat::Junit},
+          {"text", OutputFormat::Text},
+          {"full", OutputFormat::Text},
+          {"concise", OutputFormat::Concise},
+          {"json", OutputFormat::Json},
+          {"sarif", OutputFormat::Sarif},
+          {"github", OutputFormat::Github},
+          {"gitlab", OutputFormat::Gitlab},
+          {"junit", OutputFormat::Junit},
+          {"markdown", OutputFormat::Markdown},
       };
       bool Known = false;
       for (const auto &[N, F] : Formats)
@@ -289,30 +356,6 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
       O.OutputFile = V;
       continue;
     }
-    if (R.take("select", nullptr, V, Failed)) {
-      if (Failed)
-        return false;
-      splitList(V, O.Select);
-      continue;
-    }
-    if (R.take("extend-select", nullptr, V, Failed)) {
-      if (Failed)
-        return false;
-      splitList(V, O.ExtendSelect);
-      continue;
-    }
-    if (R.take("ignore", nullptr, V, Failed)) {
-      if (Failed)
-        return false;
-      splitList(V, O.Ignore);
-      continue;
-    }
-    if (R.take("exclude", nullptr, V, Failed)) {
-      if (Failed)
-        return false;
-      splitList(V, O.Exclude);
-      continue;
-    }
     if (R.take("stdin-filename", nullptr, V, Failed)) {
       if (Failed)
         return false;
@@ -350,6 +393,10 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
     return false;
   }
 
+  if (O.Format == OutputFormat::Markdown && O.Cmd != Command::Rules) {
+    Error = "--format markdown is for 'mpguard rules'";
+    return false;
+  }
   switch (O.Cmd) {
   case Command::Check:
     O.Paths = Positional.empty() ? std::vector<std::string>{"."} : Positional;
@@ -376,8 +423,9 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
     }
     break;
   case Command::Rules:
-    if (O.Format != OutputFormat::Text && O.Format != OutputFormat::Json) {
-      Error = "'mpguard rules' writes text or json";
+    if (O.Format != OutputFormat::Text && O.Format != OutputFormat::Json &&
+        O.Format != OutputFormat::Markdown) {
+      Error = "'mpguard rules' writes text, json or markdown";
       return false;
     }
     if (!Positional.empty()) {
@@ -402,6 +450,21 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
       Error = "arguments after '--' need a script";
       return false;
     }
+    break;
+  case Command::Config:
+    if (O.Format != OutputFormat::Text && O.Format != OutputFormat::Json) {
+      Error = "'mpguard config' writes text or json";
+      return false;
+    }
+    if (Positional.size() > 1) {
+      Error = "'mpguard config' takes at most one path";
+      return false;
+    }
+    if (!Positional.empty() && !O.ShowConfig) {
+      Error = "a path goes with 'mpguard config --show PATH'";
+      return false;
+    }
+    O.Paths = Positional.empty() ? std::vector<std::string>{"."} : Positional;
     break;
   case Command::Explain:
     if (Positional.size() != 1) {
@@ -440,6 +503,9 @@ Options:
                               every current finding, exit 0
       --include-suppressed    SARIF: also the findings that comments
                               suppress, marked as suppressed in source
+      --report-unused-suppressions
+                              report suppression comments that silence no
+                              finding (rule MPG900, with a fix removing them)
       --fail-on <LEVEL>       exit 1 only for findings at or above LEVEL:
                               note (default), warning or error
       --exit-zero             exit 0 even when there are findings (tool
@@ -450,6 +516,14 @@ Options:
       --ignore <RULES>        disable rules
       --exclude <GLOB>        skip files and directories matching GLOB
                               (repeatable, comma-separated)
+      --force-exclude         apply excludes to files named on the command
+                              line too (for pre-commit)
+      --config <FILE>         read this configuration file (pyproject.toml
+                              with [tool.mpguard], or mpguard.toml) instead of
+                              the nearest one
+      --isolated              read no configuration file
+      --target-python <3.N>   the oldest Python the code runs on (3.8-3.14)
+      --platforms <LIST>      linux,macos,windows: where the code runs
       --stdin-filename <NAME> the name of the file read from '-'
   -j, --jobs <N>              analysis threads (default: one per core)
       --fix                   apply safe fixes, then report what is left
@@ -497,10 +571,30 @@ Options:
 Exit status: 0 all rows as expected (SCRIPT: runs under every method),
 1 a row disagrees (SCRIPT: breaks under some method), 2 error.
 )";
-  if (Topic == "rules")
-    return R"(Usage: mpguard rules [--format text|json]
+  if (Topic == "config")
+    return R"(Usage: mpguard config [--format text|json]
+       mpguard config --show [OPTIONS] [PATH]
 
-List every rule: code, name, default severity and summary.
+Without --show: list the configuration keys. With --show: print the
+effective configuration for PATH (default: .): the nearest mpguard.toml,
+.mpguard.toml or pyproject.toml with a [tool.mpguard] table at or above
+PATH, with the command-line options applied on top, as TOML (or JSON).
+
+Options:
+      --show                  print the effective configuration
+      --config <FILE>         read this file instead of the nearest one
+      --isolated              read no configuration file
+      --select, --extend-select, --ignore, --exclude, --force-exclude,
+      --target-python, --platforms
+                              as for 'mpguard check'
+      --format <FMT>          text (default, TOML) or json
+)";
+  if (Topic == "rules")
+    return R"(Usage: mpguard rules [--format text|json|markdown]
+
+List every rule: code, name, default severity and summary. markdown: the
+index of the rule pages, docs/rules/README.md (each rule's summary and the
+first paragraph of its page's "What it does").
 )";
   if (Topic == "explain")
     return R"(Usage: mpguard explain <CODE|SLUG>
@@ -516,6 +610,7 @@ Commands:
   rules     List the rules
   explain   Show a rule's documentation
   verify    Run the rules' examples (or a script) under every start method
+  config    Show the configuration keys, or the effective configuration
   version   Show the version
 
 Options:

@@ -9,8 +9,17 @@
 
 namespace mpguard {
 
-enum class Command { Check, Rules, Explain, Verify, Help, Version };
-enum class OutputFormat { Text, Concise, Json, Sarif, Github, Gitlab, Junit };
+enum class Command { Check, Rules, Explain, Verify, Config, Help, Version };
+enum class OutputFormat {
+  Text,
+  Concise,
+  Json,
+  Sarif,
+  Github,
+  Gitlab,
+  Junit,
+  Markdown // `mpguard rules` only: docs/rules/README.md
+};
 
 /// One report a run writes: --format FMT (to stdout, or to --output) or
 /// --format FMT:FILE.
@@ -42,7 +51,15 @@ struct Options {
   std::string Baseline;           // --baseline FILE: hide known findings
   std::string WriteBaseline;      // --write-baseline FILE
   bool AddSuppressions = false;   // write `# mpguard: ignore[...]` comments
-  std::string CacheDir;           // --cache-dir (empty: FactsCache default)
+  bool ReportUnusedSuppressions = false; // enable MPG900
+  std::string CacheDir; // --cache-dir (empty: FactsCache default)
+  // configuration (check, config)
+  std::string ConfigFile;             // --config FILE
+  bool Isolated = false;              // --isolated: no configuration file
+  bool ForceExclude = false;          // --force-exclude
+  std::string TargetPython;           // --target-python 3.N
+  std::vector<std::string> Platforms; // --platforms
+  bool ShowConfig = false;            // config --show
   std::string ExplainRule;
   // verify
   std::vector<std::string> VerifyRules;  // --rule (code, slug or prefix)

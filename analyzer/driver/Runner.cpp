@@ -13,11 +13,13 @@
 #include "cache/FactsCache.h"
 #include "core/FileRead.h"
 #include "core/Fingerprint.h"
+#include "driver/Config.h"
 #include "driver/Discovery.h"
 #include "project/Project.h"
 #include "python/ModuleCodec.h"
 #include "python/SourceCheck.h"
 #include "rules/Registry.h"
+#include "rules/meta/unused-suppression/UnusedSuppressionRule.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -119,8 +121,10 @@ std::string moduleNameOf(const InputFile &In) {
 
 /// Whether a suppression comment covers \p F: one on the finding's line, or
 /// on the first line of the multi-line simple statement holding it, that
-/// names its code or slug (or names nothing: `# mpguard: ignore`).
-bool isSuppressed(const python::PythonModule &M, const Finding &F) {
+/// names its code or slug (or names nothing: `# mpguard: ignore`). Marks in
+/// \p Used every entry that covers it (for MPG900).
+bool isSuppressed(const python::PythonModule &M, const Finding &F,
+                  SuppressionUse &Used) {
   if (M.Suppressions.empty())
     return false;
   uint32_t Lines[8];
@@ -129,17 +133,19 @@ bool isSuppressed(const python::PythonModule &M, const Finding &F) {
   for (const python::Span &S : M.MultilineStatements)
     if (S.Begin <= F.Loc.Begin && F.Loc.Begin < S.End && N < 8)
       Lines[N++] = M.File->lineOf(S.Begin);
-  for (const python::Suppression &S : M.Suppressions) {
+  bool Covered = false;
+  for (size_t I = 0; I < M.Suppressions.size(); ++I) {
+    const python::Suppression &S = M.Suppressions[I];
     if (std::find(Lines, Lines + N, S.Line) == Lines + N)
       continue;
     if (S.All)
-      return true;
-    for (const std::string &C : S.Codes)
-      if (llvm::StringRef(C).equals_insensitive(F.Rule->Code) ||
-          C == F.Rule->Slug)
-        return true;
+      Covered = Used[I].back() = true;
+    for (size_t J = 0; J < S.Codes.size(); ++J)
+      if (llvm::StringRef(S.Codes[J]).equals_insensitive(F.Rule->Code) ||
+          S.Codes[J] == F.Rule->Slug)
+        Covered = Used[I][J] = true;
   }
-  return false;
+  return Covered;
 }
 
 void checkModule(const python::PythonModule &M,
@@ -153,17 +159,26 @@ void checkModule(const python::PythonModule &M,
     python::PythonCheck C(M, Summary, Rule->info(), Out);
     Rule->check(C);
   }
-  if (Out.empty())
+  bool ReportUnused =
+      Enabled.count(unusedSuppressionRule().Code) && !M.Suppressions.empty();
+  if (Out.empty() && !ReportUnused)
     return;
   // Suppressed findings leave the report (and the fixer's view); kept
   // aside only when SARIF is to show them.
+  SuppressionUse Used;
+  for (const python::Suppression &S : M.Suppressions)
+    Used.emplace_back(S.Codes.size() + 1, false);
   auto Keep =
       std::stable_partition(Out.begin(), Out.end(), [&](const Finding &F) {
-        return !isSuppressed(M, F);
+        return !isSuppressed(M, F, Used);
       });
   if (Suppressed)
     std::move(Keep, Out.end(), std::back_inserter(*Suppressed));
   Out.erase(Keep, Out.end());
+  // MPG900's own findings are not subject to suppression: a comment is
+  // never both the problem and its silencer.
+  if (ReportUnused)
+    reportUnusedSuppressions(M, Used, Enabled, Out);
   std::vector<Finding *> All;
   for (Finding &F : Out)
     All.push_back(&F);
@@ -203,7 +218,10 @@ void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
     }
     if (Have) {
       const FactsCache::IndexEntry *Known = Cache->lookup(In.AbsolutePath, Id);
-      if (Known && Known->V == FactsCache::Verdict::Skipped) {
+      // A Skipped entry records SuppressionCommentsBit when the text
+      // mentions suppressions: such a file is read again for MPG900.
+      if (Known && Known->V == FactsCache::Verdict::Skipped &&
+          !(Known->Events & Needed & python::SuppressionCommentsBit)) {
         Out.Source = FileResult::IndexSkip;
         return;
       }
@@ -238,10 +256,13 @@ void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
     return;
   }
   Out.Source = FileResult::Read;
-  if (!pythonPrefilter(Bytes)) {
+  bool Comments = python::mayHoldSuppressions(Bytes);
+  bool Passed = pythonPrefilter(Bytes);
+  if (!Passed && !(Comments && (Needed & python::SuppressionCommentsBit))) {
     if (Cache && !In.IsStdin)
       Cache->record(In.AbsolutePath, identityOf(St), Hash,
-                    FactsCache::Verdict::Skipped);
+                    FactsCache::Verdict::Skipped,
+                    Comments ? python::SuppressionCommentsBit : 0);
     return;
   }
   auto File = std::make_shared<const SourceFile>(
@@ -282,9 +303,13 @@ void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
     python::encodeModuleFacts(*M, Payload);
     Cache->storeFacts(Hash, Payload);
   }
+  // A file the prefilter rejects, parsed only for MPG900, stays Skipped in
+  // the index: a run without MPG900 counts it as rejected, warm or cold.
   if (Cache && !In.IsStdin)
-    Cache->record(In.AbsolutePath, identityOf(St), Hash,
-                  FactsCache::Verdict::Facts, python::eventsOf(*M));
+    Cache->record(
+        In.AbsolutePath, identityOf(St), Hash,
+        Passed ? FactsCache::Verdict::Facts : FactsCache::Verdict::Skipped,
+        Passed ? python::eventsOf(*M) : python::SuppressionCommentsBit);
   M->ModuleName = moduleNameOf(In);
   M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
   checkModule(*M, Enabled, Out.Findings,
@@ -350,8 +375,8 @@ bool pythonPrefilter(std::string_view Bytes) {
   return false;
 }
 
-void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
-              Report &R) {
+void runCheck(const Options &O, const Configuration &Config, Report &R) {
+  const std::set<std::string> &EnabledCodes = Config.Enabled;
   auto Start = std::chrono::steady_clock::now();
   llvm::SmallString<256> Cwd;
   if (!llvm::sys::fs::current_path(Cwd))
@@ -363,7 +388,7 @@ void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
       R.Rules.push_back(Rule);
 
   std::vector<InputFile> Files;
-  discoverFiles(O.Paths, O.Exclude, O.StdinFilename, Files, R.Errors);
+  discoverFiles(O.Paths, Config, O.StdinFilename, Files, R.Errors);
   R.FilesChecked = Files.size();
 
   std::vector<FileResult> Results(Files.size());
@@ -403,9 +428,17 @@ void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
   for (const python::PythonRule *Rule : pythonRules())
     if (EnabledCodes.count(Rule->info().Code))
       Needed |= Rule->neededEvents();
+  if (EnabledCodes.count(unusedSuppressionRule().Code))
+    Needed |= python::SuppressionCommentsBit;
   ForEachFile([&](size_t I) {
-    analyzeFile(Files[I], EnabledCodes, Needed, O.IncludeSuppressed,
-                Cache.get(), Results[I]);
+    if (Config.PerFileIgnores.empty()) {
+      analyzeFile(Files[I], EnabledCodes, Needed, O.IncludeSuppressed,
+                  Cache.get(), Results[I]);
+      return;
+    }
+    // Needed stays the run's: a superset of what this file's rules need.
+    analyzeFile(Files[I], Config.enabledFor(Files[I].AbsolutePath), Needed,
+                O.IncludeSuppressed, Cache.get(), Results[I]);
   });
   if (Cache) {
     std::string Error;

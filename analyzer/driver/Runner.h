@@ -10,10 +10,11 @@
 
 namespace mpguard {
 
+struct Configuration;
+
 /// Runs `mpguard check`: discovery, prefilter, parse and facts (in
 /// parallel), summaries, rules, sorting. Fills \p R; never throws.
-void runCheck(const Options &O, const std::set<std::string> &EnabledCodes,
-              Report &R);
+void runCheck(const Options &O, const Configuration &Config, Report &R);
 
 struct InputFile;
 

@@ -1289,8 +1289,7 @@ void parseSuppression(std::string_view Comment, Suppression &Out, bool &Found) {
 void collectSuppressions(TSNode Root, const char *Src, TSSymbol CommentSym,
                          PythonModule &M) {
   std::string_view Text = M.File->text();
-  if (Text.find("noqa") == std::string_view::npos &&
-      Text.find("mpguard:") == std::string_view::npos)
+  if (!mayHoldSuppressions(Text))
     return;
   TSTreeCursor Cur = ts_tree_cursor_new(Root);
   for (;;) {

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -173,6 +174,14 @@ struct Suppression {
   bool All = false;               // `# mpguard: ignore` without a list
   std::vector<std::string> Codes; // codes or slugs, as written
 };
+
+/// Whether a text may hold a suppression comment: the cheap test before
+/// the comment pass (FactBuilder) and before the prefilter lets a file with
+/// only comments through (MPG900).
+inline bool mayHoldSuppressions(std::string_view Text) {
+  return Text.find("noqa") != std::string_view::npos ||
+         Text.find("mpguard:") != std::string_view::npos;
+}
 
 enum class EventKind : uint8_t {
   ProcessStart,   // Pool(), Process.start(), executor, manager, ...

@@ -55,12 +55,18 @@ constexpr EventMask eventBit(EventKind K) {
   return EventMask(1) << unsigned(K);
 }
 constexpr EventMask AnyEvents = ~EventMask(0);
+/// Not an event: the module has suppression comments (MPG900 needs them).
+/// Also recorded for a file the prefilter rejected whose text mentions
+/// them, so a warm run knows whether MPG900 must read it.
+constexpr EventMask SuppressionCommentsBit = EventMask(1) << 31;
 
 /// The kinds of event present in a module.
 inline EventMask eventsOf(const PythonModule &M) {
   EventMask Mask = 0;
   for (const Event &E : M.Events)
     Mask |= eventBit(E.Kind);
+  if (!M.Suppressions.empty())
+    Mask |= SuppressionCommentsBit;
   return Mask;
 }
 

@@ -5,19 +5,24 @@
 
 using namespace mpguard;
 
+/// One layer over the default rules: select (if non-empty) then ignore.
 static std::set<std::string> select(std::vector<std::string> Sel,
                                     std::vector<std::string> Ign,
                                     bool *Ok = nullptr) {
-  std::set<std::string> Out;
-  std::string Error;
-  bool R = resolveRuleSelection(ruleCatalogue(), Sel, Ign, Out, Error);
+  std::set<std::string> Out = defaultRules(ruleCatalogue());
+  std::string Unknown;
+  bool R = applyRuleSelection(ruleCatalogue(), Sel.empty() ? nullptr : &Sel, {},
+                              Ign, Out, Unknown);
   if (Ok)
     *Ok = R;
   return Out;
 }
 
-TEST(RuleSelector, DefaultIsEverything) {
-  EXPECT_EQ(select({}, {}).size(), ruleCatalogue().size());
+TEST(RuleSelector, DefaultIsEveryRuleOnByDefault) {
+  std::set<std::string> Default = select({}, {});
+  for (const RuleInfo *R : ruleCatalogue())
+    EXPECT_EQ(Default.count(R->Code), R->OnByDefault ? 1u : 0u) << R->Code;
+  EXPECT_EQ(Default.count("MPG900"), 0u);
 }
 
 TEST(RuleSelector, CodeSlugPrefixAndAll) {
@@ -26,8 +31,30 @@ TEST(RuleSelector, CodeSlugPrefixAndAll) {
   EXPECT_EQ(select({"unguarded-set-start-method"}, {}),
             std::set<std::string>{"MPG002"});
   EXPECT_EQ(select({"MPG00"}, {}), (std::set<std::string>{"MPG001", "MPG002"}));
-  EXPECT_EQ(select({"ALL"}, {"MPG001"}), std::set<std::string>{"MPG002"});
+  // ALL is every rule, the off-by-default ones too.
+  EXPECT_EQ(select({"ALL"}, {"MPG001"}),
+            (std::set<std::string>{"MPG002", "MPG900"}));
   EXPECT_TRUE(select({}, {"MPG"}).empty());
+}
+
+TEST(RuleSelector, LayersReplaceExtendAndIgnore) {
+  std::set<std::string> E = defaultRules(ruleCatalogue());
+  std::string Unknown;
+  // The configuration file: ignore MPG002.
+  ASSERT_TRUE(
+      applyRuleSelection(ruleCatalogue(), nullptr, {}, {"MPG002"}, E, Unknown));
+  EXPECT_EQ(E, std::set<std::string>{"MPG001"});
+  // The command line: extend-select turns it back on, with MPG900.
+  ASSERT_TRUE(applyRuleSelection(ruleCatalogue(), nullptr,
+                                 {"MPG002", "unused-suppression"}, {}, E,
+                                 Unknown));
+  EXPECT_EQ(E, (std::set<std::string>{"MPG001", "MPG002", "MPG900"}));
+  // A select replaces whatever came before; an empty one selects nothing.
+  std::vector<std::string> Sel{"MPG002"}, None;
+  ASSERT_TRUE(applyRuleSelection(ruleCatalogue(), &Sel, {}, {}, E, Unknown));
+  EXPECT_EQ(E, std::set<std::string>{"MPG002"});
+  ASSERT_TRUE(applyRuleSelection(ruleCatalogue(), &None, {}, {}, E, Unknown));
+  EXPECT_TRUE(E.empty());
 }
 
 TEST(RuleSelector, UnknownSelectorIsAnError) {
@@ -36,6 +63,13 @@ TEST(RuleSelector, UnknownSelectorIsAnError) {
   EXPECT_FALSE(Ok);
   select({}, {"no-such-rule"}, &Ok);
   EXPECT_FALSE(Ok);
+  // A failed layer leaves the set as it was.
+  std::set<std::string> E{"MPG001"};
+  std::string Unknown;
+  EXPECT_FALSE(
+      applyRuleSelection(ruleCatalogue(), nullptr, {"MPG7"}, {}, E, Unknown));
+  EXPECT_EQ(Unknown, "MPG7");
+  EXPECT_EQ(E, std::set<std::string>{"MPG001"});
 }
 
 TEST(Registry, FindsByCodeOrSlugAndHasPages) {

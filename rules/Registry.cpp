@@ -72,4 +72,9 @@ std::string_view rulePagePath(const RuleInfo &Rule) {
   return P ? P->RepoPath : std::string_view();
 }
 
+std::string ruleHelpUri(const RuleInfo &Rule) {
+  return std::string(MPGUARD_HOMEPAGE) + "/blob/main/" +
+         std::string(rulePagePath(Rule));
+}
+
 } // namespace mpguard

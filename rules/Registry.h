@@ -5,6 +5,7 @@
 #include "core/Finding.h"
 #include "python/PythonRule.h"
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +24,9 @@ const RuleInfo *findRule(std::string_view CodeOrSlug);
 std::string_view rulePage(const RuleInfo &Rule);
 /// "rules/python/<slug>/README.md"
 std::string_view rulePagePath(const RuleInfo &Rule);
+/// The rule page's URL on the project's site (SARIF helpUri, LSP
+/// codeDescription.href): MPGUARD_HOMEPAGE/blob/main/<rulePagePath>.
+std::string ruleHelpUri(const RuleInfo &Rule);
 
 } // namespace mpguard
 

@@ -48,3 +48,6 @@ config.substitutions.append(("%python", "python3"))
 # Optional tools: tests that need one say `REQUIRES: NAME`.
 if shutil.which("dpkg-deb"):
     config.available_features.add("dpkg-deb")
+# Neovim's built-in LSP client drives `mpguard lsp` in lsp-neovim.test.
+if shutil.which("nvim"):
+    config.available_features.add("nvim")

@@ -61,6 +61,22 @@ uint32_t SourceFile::utf16Column(uint32_t Offset) const {
   return countUtf16Units(prefixOfLine(*this, Offset)) + 1;
 }
 
+static uint32_t countUnits(std::string_view Utf8, ColumnUnit Unit) {
+  switch (Unit) {
+  case ColumnUnit::Utf8Bytes:
+    return uint32_t(Utf8.size());
+  case ColumnUnit::Utf16Units:
+    return countUtf16Units(Utf8);
+  case ColumnUnit::CodePoints:
+    return countCodePoints(Utf8);
+  }
+  return 0;
+}
+
+uint32_t SourceFile::columnIn(uint32_t Offset, ColumnUnit Unit) const {
+  return countUnits(prefixOfLine(*this, Offset), Unit);
+}
+
 /// Length of the UTF-8 sequence starting with \p Lead, or 1 if it is not a
 /// valid lead byte.
 static unsigned sequenceLength(unsigned char Lead) {
@@ -87,6 +103,31 @@ template <typename Fn> static void forEachSequence(std::string_view S, Fn F) {
     F(Len);
     I += Len;
   }
+}
+
+uint32_t SourceFile::offsetAt(uint32_t Line, uint32_t Column,
+                              ColumnUnit Unit) const {
+  if (Line == 0)
+    return 0;
+  if (Line > LineStarts.size())
+    return uint32_t(Text.size());
+  std::string_view L = lineText(Line);
+  uint32_t Bytes = 0, Units = 0;
+  bool Done = false;
+  forEachSequence(L, [&](unsigned Len) {
+    if (Done)
+      return;
+    uint32_t Width = Unit == ColumnUnit::Utf8Bytes    ? Len
+                     : Unit == ColumnUnit::Utf16Units ? (Len == 4 ? 2 : 1)
+                                                      : 1;
+    if (Units + Width > Column) {
+      Done = true;
+      return;
+    }
+    Units += Width;
+    Bytes += Len;
+  });
+  return LineStarts[Line - 1] + Bytes;
 }
 
 uint32_t countCodePoints(std::string_view Utf8) {

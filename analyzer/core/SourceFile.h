@@ -17,6 +17,10 @@
 
 namespace mpguard {
 
+/// The unit a column is counted in: bytes (LSP "utf-8"), UTF-16 code units
+/// (SARIF, LSP "utf-16"), or code points (text output, LSP "utf-32").
+enum class ColumnUnit { Utf8Bytes, Utf16Units, CodePoints };
+
 class SourceFile {
 public:
   /// \p DisplayPath is the path as the user gave it (relative stays relative).
@@ -39,6 +43,17 @@ public:
   uint32_t codePointColumn(uint32_t Offset) const;
   /// 1-based column of \p Offset counted in UTF-16 code units (SARIF).
   uint32_t utf16Column(uint32_t Offset) const;
+
+  /// 0-based column of \p Offset in \p Unit (LSP's Position.character);
+  /// offsets past the end clamp to the end.
+  uint32_t columnIn(uint32_t Offset, ColumnUnit Unit) const;
+  /// The byte offset of 0-based \p Column (counted in \p Unit) on 1-based
+  /// \p Line, as LSP positions need: a column past the line's end clamps to
+  /// the end of the line (before its terminator), a line past the last one
+  /// to the end of the text, and a column inside a character (half of a
+  /// surrogate pair, a byte inside a UTF-8 sequence) to that character's
+  /// start.
+  uint32_t offsetAt(uint32_t Line, uint32_t Column, ColumnUnit Unit) const;
 
 private:
   std::string DisplayPath;

@@ -14,6 +14,62 @@
 
 namespace mpguard {
 
+namespace {
+
+/// Where the codes go in a `# mpguard: ignore[...]` comment: the offset of
+/// its closing bracket within \p Comment, and whether the list has items.
+bool findIgnoreList(std::string_view Comment, size_t &Close, bool &HasItems) {
+  for (size_t At = Comment.find("mpguard:"); At != std::string_view::npos;
+       At = Comment.find("mpguard:", At + 1)) {
+    size_t P = At + 8;
+    while (P < Comment.size() && (Comment[P] == ' ' || Comment[P] == '\t'))
+      ++P;
+    if (Comment.compare(P, 7, "ignore[") != 0)
+      continue;
+    size_t Open = P + 6;
+    Close = Comment.find(']', Open);
+    size_t Hash = Comment.find('#', Open);
+    if (Close == std::string_view::npos || Hash < Close)
+      continue;
+    std::string_view Items = Comment.substr(Open + 1, Close - Open - 1);
+    HasItems = Items.find_first_not_of(" \t,") != std::string_view::npos;
+    return true;
+  }
+  return false;
+}
+
+} // namespace
+
+bool suppressionEdit(const python::PythonModule &M, uint32_t Line,
+                     const std::set<std::string> &Codes, Edit &Out) {
+  const SourceFile &File = *M.File;
+  std::string_view Text = File.lineText(Line);
+  uint32_t End = File.lineStart(Line) + uint32_t(Text.size());
+  for (python::Span S : M.MultilineStrings)
+    if (S.Begin < End && End < S.End)
+      return false;
+  if (!Text.empty() && Text.back() == '\\')
+    return false;
+  std::string List;
+  for (const std::string &C : Codes)
+    List += (List.empty() ? "" : ", ") + C;
+  for (const python::Suppression &S : M.Suppressions) {
+    size_t Close;
+    bool HasItems = false;
+    if (S.Line != Line ||
+        !findIgnoreList(
+            File.text().substr(S.Range.Begin, S.Range.End - S.Range.Begin),
+            Close, HasItems))
+      continue;
+    Out.Begin = Out.End = S.Range.Begin + uint32_t(Close);
+    Out.Replacement = (HasItems ? ", " : "") + List;
+    return true;
+  }
+  Out.Begin = Out.End = End;
+  Out.Replacement = "  # mpguard: ignore[" + List + "]";
+  return true;
+}
+
 int addSuppressions(const Report &R) {
   // File -> line -> codes, in a deterministic order.
   std::map<std::string,
@@ -42,15 +98,11 @@ int addSuppressions(const Report &R) {
                    << ": no suppressions added: the file does not parse\n";
       continue;
     }
-    // Insertions at line ends, applied back to front.
-    std::vector<std::pair<uint32_t, std::string>> Inserts;
+    // Insertions, one per line, applied back to front.
+    std::vector<Edit> Inserts;
     for (auto &[Line, Codes] : Entry.second) {
-      std::string_view Text = File->lineText(Line);
-      uint32_t End = File->lineStart(Line) + uint32_t(Text.size());
-      bool InString = false;
-      for (python::Span S : M->MultilineStrings)
-        InString |= S.Begin < End && End < S.End;
-      if (InString || (!Text.empty() && Text.back() == '\\')) {
+      Edit E;
+      if (!suppressionEdit(*M, Line, Codes, E)) {
         llvm::errs() << "mpguard: warning: " << Display << ":" << Line
                      << ": no suppression added: the line ends inside a "
                         "string or continues with a backslash; add "
@@ -58,20 +110,13 @@ int addSuppressions(const Report &R) {
                         "line by hand\n";
         continue;
       }
-      std::string Comment = "  # mpguard: ignore[";
-      bool First = true;
-      for (const std::string &C : Codes) {
-        Comment += (First ? "" : ", ") + C;
-        First = false;
-      }
-      Comment += "]";
-      Inserts.push_back({End, Comment});
+      Inserts.push_back(std::move(E));
     }
     if (Inserts.empty())
       continue;
     std::string Out = Original;
     for (auto It = Inserts.rbegin(); It != Inserts.rend(); ++It)
-      Out.insert(It->first, It->second);
+      Out.replace(It->Begin, It->End - It->Begin, It->Replacement);
     auto Check = std::make_shared<const SourceFile>(Display, Abs, Out);
     if (!python::buildPythonModule(Check, PF)) {
       llvm::errs() << "mpguard: error: " << Display

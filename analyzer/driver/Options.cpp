@@ -95,6 +95,8 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
     O.Cmd = Command::Explain;
   else if (First == "verify")
     O.Cmd = Command::Verify;
+  else if (First == "lsp")
+    O.Cmd = Command::Lsp;
   else if (First == "config")
     O.Cmd = Command::Config;
   else {
@@ -128,6 +130,16 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
       O.HelpTopic = First;
       O.Cmd = Command::Help;
       return true;
+    }
+    if (O.Cmd == Command::Lsp) {
+      // vscode-languageclient and other clients append --stdio when they
+      // talk over stdio, which is all `mpguard lsp` does.
+      if (A == "--stdio") {
+        ++R.I;
+        continue;
+      }
+      Error = "unknown option '" + A + "' for 'mpguard lsp'";
+      return false;
     }
     if (O.Cmd == Command::Check) {
       bool *Flag = A == "--keep-going"           ? &O.KeepGoing
@@ -596,6 +608,18 @@ List every rule: code, name, default severity and summary. markdown: the
 index of the rule pages, docs/rules/README.md (each rule's summary and the
 first paragraph of its page's "What it does").
 )";
+  if (Topic == "lsp")
+    return R"(Usage: mpguard lsp [--stdio]
+
+Run a Language Server (LSP 3.17) over stdin and stdout, for editors:
+diagnostics for open Python buffers as they are typed (unsaved text is
+checked), quick fixes and "suppress on this line" code actions. Positions
+in UTF-16 or, when the client offers it, UTF-8; incremental sync. The
+editor starts it; see docs/editors.md. --stdio is accepted and ignored.
+
+Exit status: 0 after shutdown and exit, 1 when the input ends (or exit
+arrives) without a shutdown request.
+)";
   if (Topic == "explain")
     return R"(Usage: mpguard explain <CODE|SLUG>
 
@@ -610,6 +634,7 @@ Commands:
   rules     List the rules
   explain   Show a rule's documentation
   verify    Run the rules' examples (or a script) under every start method
+  lsp       Run the language server for editors (stdio)
   config    Show the configuration keys, or the effective configuration
   version   Show the version
 

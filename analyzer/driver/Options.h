@@ -9,7 +9,16 @@
 
 namespace mpguard {
 
-enum class Command { Check, Rules, Explain, Verify, Config, Help, Version };
+enum class Command {
+  Check,
+  Rules,
+  Explain,
+  Verify,
+  Config,
+  Lsp,
+  Help,
+  Version
+};
 enum class OutputFormat {
   Text,
   Concise,

@@ -333,6 +333,37 @@ bool checkPythonText(const InputFile &In, std::string Text,
   return true;
 }
 
+BufferCheck checkPythonBuffer(const InputFile &In, std::string Text,
+                              const std::set<std::string> &EnabledCodes) {
+  BufferCheck Out;
+  Out.Failure.K = python::ParseFailure::Syntax;
+  // The text is already decoded (an editor's buffer): no BOM or coding
+  // declaration to honour, but CPython still rejects a NUL byte.
+  size_t Nul = Text.find('\0');
+  if (Nul == std::string::npos && !pythonPrefilter(Text) &&
+      !(EnabledCodes.count(unusedSuppressionRule().Code) &&
+        python::mayHoldSuppressions(Text))) {
+    Out.Skipped = true;
+    return Out;
+  }
+  auto File = std::make_shared<const SourceFile>(
+      In.DisplayPath, In.AbsolutePath, std::move(Text));
+  if (Nul != std::string::npos) {
+    Out.Failure.K = python::ParseFailure::Syntax;
+    Out.Failure.Message = "source contains a NUL byte (CPython rejects it)";
+    Out.Failure.Offset = uint32_t(Nul);
+    return Out;
+  }
+  Out.Module = python::buildPythonModule(File, Out.Failure);
+  if (!Out.Module)
+    return Out;
+  Out.Module->ModuleName = moduleNameOf(In);
+  Out.Module->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
+  checkModule(*Out.Module, EnabledCodes, Out.Findings);
+  std::sort(Out.Findings.begin(), Out.Findings.end(), findingLess);
+  return Out;
+}
+
 namespace {
 
 std::string sourceRootFor(const std::string &Cwd) {

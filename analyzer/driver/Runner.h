@@ -4,7 +4,9 @@
 
 #include "driver/Options.h"
 #include "output/Report.h"
+#include "python/PythonModule.h"
 
+#include <memory>
 #include <set>
 #include <string>
 
@@ -23,6 +25,23 @@ struct InputFile;
 bool checkPythonText(const InputFile &In, std::string Text,
                      const std::set<std::string> &EnabledCodes,
                      std::vector<Finding> &Out);
+
+/// What checking an editor's unsaved buffer gives (the language server):
+/// the per-file pipeline of `mpguard check` on text in memory, without the
+/// cache.
+struct BufferCheck {
+  /// The prefilter rejected the text: no rule can fire, nothing to report.
+  bool Skipped = false;
+  /// The parsed module (its File is the checked text); null when the text
+  /// does not parse or was skipped.
+  std::unique_ptr<python::PythonModule> Module;
+  /// Why the text does not parse (a syntax error, too deep, a NUL byte),
+  /// when neither skipped nor parsed.
+  python::ParseFailure Failure;
+  std::vector<Finding> Findings; // sorted with findingLess
+};
+BufferCheck checkPythonBuffer(const InputFile &In, std::string Text,
+                              const std::set<std::string> &EnabledCodes);
 
 /// Whether a Python file's bytes mention anything the enabled rules look
 /// for. Files that do not are counted but never parsed.

@@ -7,6 +7,7 @@
 #include "driver/Fixer.h"
 #include "driver/Options.h"
 #include "driver/Runner.h"
+#include "lsp/LspServer.h"
 #include "output/Diff.h"
 #include "output/Report.h"
 #include "python/SourceCheck.h"
@@ -412,6 +413,8 @@ int main(int Argc, char **Argv) {
     return runVerify(O, Argv[0]);
   case Command::Check:
     return check(O);
+  case Command::Lsp:
+    return runLanguageServer(0, 1);
   case Command::Config:
     return config(O);
   }

@@ -77,11 +77,6 @@ private:
     return Out;
   }
 
-  static std::string helpUri(const RuleInfo &Rule) {
-    std::string Path(rulePagePath(Rule));
-    return std::string(MPGUARD_HOMEPAGE) + "/blob/main/" + Path;
-  }
-
   Value driver() {
     Array Rules;
     for (const RuleInfo *Rule : R.Rules) {
@@ -93,7 +88,7 @@ private:
           {"shortDescription", Object{{"text", Rule->Summary}}},
           {"fullDescription", Object{{"text", Rule->Summary}}},
           {"help", Object{{"text", Page}, {"markdown", Page}}},
-          {"helpUri", helpUri(*Rule)},
+          {"helpUri", ruleHelpUri(*Rule)},
           {"defaultConfiguration", Object{{"level", Level}}},
           {"properties",
            Object{{"tags",

@@ -1,6 +1,7 @@
 //===- Uri.cpp ------------------------------------------------------------===//
 #include "output/Uri.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace mpguard {
@@ -24,6 +25,57 @@ std::string percentEncodePath(std::string_view Path) {
 
 std::string fileUri(std::string_view AbsolutePath) {
   return "file://" + percentEncodePath(AbsolutePath);
+}
+
+bool percentDecode(std::string_view Encoded, std::string &Out) {
+  auto HexValue = [](char C) -> int {
+    if (C >= '0' && C <= '9')
+      return C - '0';
+    if (C >= 'a' && C <= 'f')
+      return C - 'a' + 10;
+    if (C >= 'A' && C <= 'F')
+      return C - 'A' + 10;
+    return -1;
+  };
+  Out.clear();
+  Out.reserve(Encoded.size());
+  for (size_t I = 0; I < Encoded.size(); ++I) {
+    if (Encoded[I] != '%') {
+      Out += Encoded[I];
+      continue;
+    }
+    if (I + 2 >= Encoded.size())
+      return false;
+    int Hi = HexValue(Encoded[I + 1]), Lo = HexValue(Encoded[I + 2]);
+    if (Hi < 0 || Lo < 0)
+      return false;
+    Out += char(Hi * 16 + Lo);
+    I += 2;
+  }
+  return true;
+}
+
+bool pathFromFileUri(std::string_view Uri, std::string &Path) {
+  // The scheme is case-insensitive (RFC 3986 section 3.1).
+  if (Uri.size() < 7 ||
+      !std::equal(Uri.begin(), Uri.begin() + 7, "file://", [](char A, char B) {
+        return std::tolower((unsigned char)A) == B;
+      }))
+    return false;
+  std::string_view Rest = Uri.substr(7);
+  size_t Slash = Rest.find('/');
+  if (Slash == std::string_view::npos)
+    return false;
+  std::string_view Host = Rest.substr(0, Slash);
+  if (!Host.empty() && Host != "localhost")
+    return false;
+  Rest = Rest.substr(Slash);
+  if (Rest.find_first_of("?#") != std::string_view::npos)
+    return false;
+  if (!percentDecode(Rest, Path) || Path.empty() || Path[0] != '/' ||
+      Path.find('\0') != std::string::npos)
+    return false;
+  return true;
 }
 
 bool relativeTo(std::string_view AbsolutePath, std::string_view Root,

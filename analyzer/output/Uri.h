@@ -1,4 +1,4 @@
-//===- Uri.h - Paths as SARIF URIs -----------------------------*- C++ -*-===//
+//===- Uri.h - Paths as URIs and back ---------------------------*- C++ -*-===//
 #ifndef MPGUARD_OUTPUT_URI_H
 #define MPGUARD_OUTPUT_URI_H
 
@@ -14,6 +14,16 @@ std::string percentEncodePath(std::string_view Path);
 
 /// "file:///abs/path" for an absolute path.
 std::string fileUri(std::string_view AbsolutePath);
+
+/// Decodes %XX escapes (either case). Returns false, leaving \p Out
+/// unspecified, when a '%' is not followed by two hex digits.
+bool percentDecode(std::string_view Encoded, std::string &Out);
+
+/// The absolute path a "file:" URI names: "file:///a%20b/c.py" and
+/// "file://localhost/a%20b/c.py" give "/a b/c.py". Returns false for other
+/// schemes, other hosts, a query or fragment, a bad escape or a path that
+/// is not absolute or contains a NUL byte.
+bool pathFromFileUri(std::string_view Uri, std::string &Path);
 
 /// If \p AbsolutePath lies under \p Root, sets \p Relative to the path below
 /// it and returns true.

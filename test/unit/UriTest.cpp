@@ -20,3 +20,22 @@ TEST(Uri, RelativeToRoot) {
   EXPECT_TRUE(relativeTo("/repo/a.py", "/", Rel));
   EXPECT_EQ(Rel, "repo/a.py");
 }
+
+TEST(Uri, FileUriToPath) {
+  std::string Path;
+  EXPECT_TRUE(pathFromFileUri("file:///tmp/x%20y/caf%C3%A9.py", Path));
+  EXPECT_EQ(Path, "/tmp/x y/caf\xC3\xA9.py");
+  EXPECT_TRUE(pathFromFileUri("file://localhost/a%2fb", Path));
+  EXPECT_EQ(Path, "/a/b");
+  EXPECT_TRUE(pathFromFileUri("FILE:///a", Path));
+  EXPECT_EQ(Path, "/a");
+  EXPECT_TRUE(pathFromFileUri(fileUri("/d i r/%#?.py"), Path));
+  EXPECT_EQ(Path, "/d i r/%#?.py");
+  EXPECT_FALSE(pathFromFileUri("untitled:Untitled-1", Path));
+  EXPECT_FALSE(pathFromFileUri("file://server/share/a.py", Path));
+  EXPECT_FALSE(pathFromFileUri("file:///a%2", Path));
+  EXPECT_FALSE(pathFromFileUri("file:///a%zz", Path));
+  EXPECT_FALSE(pathFromFileUri("file:///a%00b", Path));
+  EXPECT_FALSE(pathFromFileUri("file:///a?x=1", Path));
+  EXPECT_FALSE(pathFromFileUri("file://", Path));
+}

@@ -239,7 +239,7 @@ public:
 /// resolves them. Sets \p Error (and returns null) on a syntax error or a
 /// tree nested too deeply to analyze.
 struct ParseFailure {
-  enum Kind { Syntax, TooDeep } K;
+  enum Kind { Syntax, TooDeep } K = Syntax;
   std::string Message;
   uint32_t Offset = 0;
 };

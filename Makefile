@@ -61,11 +61,12 @@ build: setup $(BUILD_DIR)/build.ninja
 # --- the two README commands -----------------------------------------------
 run: build
 	@echo "== mpguard check on the bundled bad examples (findings expected) =="
-	@./$(BUILD_DIR)/mpguard check rules/python/*/bad.py; status=$$?; \
+	@./$(BUILD_DIR)/mpguard check rules/python/*/bad.py rules/cpp/*/bad.cpp -- -std=c++17 -pthread; \
+	  status=$$?; \
 	  if [ $$status -ne 1 ]; then echo "expected findings (exit 1), got exit $$status"; exit 1; fi
 	@echo
 	@echo "== mpguard check on the bundled fixed examples (clean expected) =="
-	@./$(BUILD_DIR)/mpguard check rules/python/*/fixed.py
+	@./$(BUILD_DIR)/mpguard check rules/python/*/fixed.py rules/cpp/*/fixed.cpp -- -std=c++17 -pthread
 
 # One CTest run, so one summary line: the sanitizer suite and the fuzzing
 # smoke test are CTest entries (label "ci") of the main build.

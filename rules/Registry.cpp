@@ -8,6 +8,7 @@
 #include "rules/Registry.h"
 
 #include "core/RulePages.h"
+#include "cpp/CppRule.h"
 #include "rules/meta/unused-suppression/UnusedSuppressionRule.h"
 
 #include <algorithm>
@@ -26,10 +27,23 @@ const std::vector<const python::PythonRule *> &pythonRules() {
   return Rules;
 }
 
+const cpp::CppRule &cxxForkAfterThreadRule();  // MPG101
+const cpp::CppRule &forkChildUnsafeCallRule(); // MPG102
+
+const std::vector<const cpp::CppRule *> &cppRules() {
+  static const std::vector<const cpp::CppRule *> Rules = {
+      &cxxForkAfterThreadRule(),
+      &forkChildUnsafeCallRule(),
+  };
+  return Rules;
+}
+
 const std::vector<const RuleInfo *> &ruleCatalogue() {
   static const std::vector<const RuleInfo *> Catalogue = [] {
     std::vector<const RuleInfo *> C;
     for (const python::PythonRule *R : pythonRules())
+      C.push_back(&R->info());
+    for (const cpp::CppRule *R : cppRules())
       C.push_back(&R->info());
     C.push_back(&unusedSuppressionRule());
     std::sort(C.begin(), C.end(), [](const RuleInfo *A, const RuleInfo *B) {

@@ -14,6 +14,12 @@ namespace mpguard {
 /// Every Python rule, sorted by code.
 const std::vector<const python::PythonRule *> &pythonRules();
 
+namespace cpp {
+class CppRule;
+}
+/// Every C/C++ rule, sorted by code.
+const std::vector<const cpp::CppRule *> &cppRules();
+
 /// Every rule of every language, sorted by code.
 const std::vector<const RuleInfo *> &ruleCatalogue();
 

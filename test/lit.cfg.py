@@ -7,8 +7,8 @@ import lit.formats
 
 config.name = "mpguard"
 config.test_format = lit.formats.ShTest(execute_external=True)
-config.suffixes = [".py", ".test"]
-config.excludes = ["Inputs", "unit", "lit.cfg.py", "tools"]
+config.suffixes = [".py", ".test", ".cpp", ".c"]
+config.excludes = ["Inputs", "unit", "fuzz", "lit.cfg.py", "tools"]
 config.test_source_root = os.path.dirname(__file__)
 
 params = lit_config.params

@@ -1,6 +1,7 @@
 //===- Discovery.cpp ------------------------------------------------------===//
 #include "driver/Discovery.h"
 
+#include "cpp/CppRunner.h"
 #include "driver/Config.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -127,7 +128,8 @@ void walk(const std::string &Root, const Configuration &Ex,
       } else if (Type != fs::file_type::regular_file) {
         continue;
       }
-      if (isPythonPath(Entry) && !excludedEntry(Ex, Entry))
+      if ((isPythonPath(Entry) || isCppPath(Entry)) &&
+          !excludedEntry(Ex, Entry))
         Add(Entry);
     }
     if (EC)

@@ -29,7 +29,7 @@ struct InputFile {
 };
 
 /// Expands the command-line paths into a sorted, de-duplicated list of
-/// Python files. Directories are walked recursively without following
+/// Python and C/C++ files. Directories are walked recursively without following
 /// symlinked directories (no loops); VCS folders, virtualenvs (a pyvenv.cfg
 /// or a conventional name), caches, node_modules and build outputs are
 /// skipped, as are paths the configuration excludes. Paths given explicitly

@@ -116,6 +116,14 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
       ++R.I;
       continue;
     }
+    if (A == "--" && O.Cmd == Command::Check) {
+      // clang-tidy's convention: the compiler flags for C/C++ files that
+      // no compilation database lists.
+      O.HaveCxxFlags = true;
+      O.CxxFlags.assign(R.Args.begin() + long(R.I) + 1, R.Args.end());
+      R.I = R.Args.size();
+      continue;
+    }
     if (A == "--") {
       OnlyPositional = true;
       ++R.I;
@@ -352,6 +360,16 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
       (A.rfind("--baseline", 0) == 0 ? O.Baseline : O.WriteBaseline) = V;
       continue;
     }
+    if (R.take("compile-commands-dir", "-p", V, Failed)) {
+      if (Failed)
+        return false;
+      if (V.empty()) {
+        Error = "-p needs the directory of compile_commands.json";
+        return false;
+      }
+      O.CompileCommandsDir = V;
+      continue;
+    }
     if (R.take("cache-dir", nullptr, V, Failed)) {
       if (Failed)
         return false;
@@ -496,11 +514,16 @@ bool parseOptions(int Argc, const char *const *Argv, Options &O,
 
 std::string helpText(const std::string &Topic) {
   if (Topic == "check")
-    return R"(Usage: mpguard check [OPTIONS] [PATH]...
+    return R"(Usage: mpguard check [OPTIONS] [PATH]... [-- C/C++ FLAGS]
 
-Analyze Python files for process-start hazards. PATH is a file or directory
-(default: .); directories are searched recursively for *.py files, skipping
-.git, virtualenvs, node_modules and build outputs. '-' reads stdin.
+Analyze Python and C/C++ files for process-start and fork hazards. PATH is
+a file or directory (default: .); directories are searched recursively for
+*.py and C/C++ files (.c .cc .cpp .cxx .c++; headers .h .hh .hpp .hxx are
+analyzed through the files that include them), skipping .git, virtualenvs,
+node_modules and build outputs. '-' reads stdin (Python). C/C++ files are
+compiled with their command in compile_commands.json (-p DIR, else one
+found in the file's directory, an ancestor, or their build/), else with
+the flags after --.
 
 Options:
       --format <FMT[:FILE]>   text (default), concise, json, sarif, github
@@ -537,6 +560,8 @@ Options:
       --target-python <3.N>   the oldest Python the code runs on (3.8-3.14)
       --platforms <LIST>      linux,macos,windows: where the code runs
       --stdin-filename <NAME> the name of the file read from '-'
+  -p, --compile-commands-dir <DIR>
+                              where compile_commands.json is (C/C++)
   -j, --jobs <N>              analysis threads (default: one per core)
       --fix                   apply safe fixes, then report what is left
       --unsafe-fixes          with --fix or --diff: unsafe fixes too (the
@@ -563,7 +588,9 @@ Run code to prove a diagnosis. Without SCRIPT: for every rule with examples,
 run its bad example under each start method (it must show the recorded
 symptom), its fixed example (it must run, with the same output under every
 method), and the bad example after `mpguard check --fix --unsafe-fixes` (it
-must be reported clean and run like the fixed one). With SCRIPT: run that
+must be reported clean and run like the fixed one). C/C++ rules: bad.cpp
+and fixed.cpp are compiled with c++ (or $CXX) and run once (method native).
+With SCRIPT: run that
 script under each start method and say whether it runs, fails with a known
 multiprocessing symptom, or hangs. Only this command executes code. Each run
 is contained: its own session, a wall-clock timeout, a cap on processes, and

@@ -62,6 +62,10 @@ struct Options {
   bool AddSuppressions = false;   // write `# mpguard: ignore[...]` comments
   bool ReportUnusedSuppressions = false; // enable MPG900
   std::string CacheDir; // --cache-dir (empty: FactsCache default)
+  // C/C++ (check)
+  std::string CompileCommandsDir;    // -p DIR: compile_commands.json
+  bool HaveCxxFlags = false;         // `--` given: C/C++ flags follow
+  std::vector<std::string> CxxFlags; // the flags after `--`
   // configuration (check, config)
   std::string ConfigFile;             // --config FILE
   bool Isolated = false;              // --isolated: no configuration file

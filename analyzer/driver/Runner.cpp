@@ -13,6 +13,7 @@
 #include "cache/FactsCache.h"
 #include "core/FileRead.h"
 #include "core/Fingerprint.h"
+#include "cpp/CppRunner.h"
 #include "driver/Config.h"
 #include "driver/Discovery.h"
 #include "project/Project.h"
@@ -418,9 +419,15 @@ void runCheck(const Options &O, const Configuration &Config, Report &R) {
     if (EnabledCodes.count(Rule->Code))
       R.Rules.push_back(Rule);
 
-  std::vector<InputFile> Files;
+  std::vector<InputFile> Files, CppFiles;
   discoverFiles(O.Paths, Config, O.StdinFilename, Files, R.Errors);
   R.FilesChecked = Files.size();
+  // C/C++ files go to their own frontend, after the Python ones.
+  auto IsCpp = [](const InputFile &In) {
+    return isCppPath(In.IsStdin ? In.DisplayPath : In.AbsolutePath);
+  };
+  std::copy_if(Files.begin(), Files.end(), std::back_inserter(CppFiles), IsCpp);
+  Files.erase(std::remove_if(Files.begin(), Files.end(), IsCpp), Files.end());
 
   std::vector<FileResult> Results(Files.size());
   llvm::ThreadPoolStrategy Strategy = llvm::hardware_concurrency(O.Jobs);
@@ -476,6 +483,26 @@ void runCheck(const Options &O, const Configuration &Config, Report &R) {
     if (!Cache->save(Error))
       llvm::errs() << "mpguard: warning: cannot update the cache: " << Error
                    << "\n";
+  }
+
+  if (!CppFiles.empty()) {
+    std::vector<const InputFile *> Cpp;
+    for (const InputFile &In : CppFiles)
+      Cpp.push_back(&In);
+    CppRunOptions CO;
+    CO.CompileCommandsDir = O.CompileCommandsDir;
+    CO.HaveFlags = O.HaveCxxFlags;
+    CO.Flags = O.CxxFlags;
+    CO.Jobs = Strategy.compute_thread_count();
+    CppRunResult CR;
+    runCppRules(Cpp, EnabledCodes, CO, CR);
+    R.FilesAnalyzed += CR.Analyzed;
+    for (ToolError &E : CR.Errors)
+      R.Errors.push_back(std::move(E));
+    for (Finding &F : CR.Findings)
+      if (Config.PerFileIgnores.empty() ||
+          Config.enabledFor(F.Loc.File->absolutePath()).count(F.Rule->Code))
+        R.Findings.push_back(std::move(F));
   }
 
   size_t BySource[6] = {}, Rejected = 0;

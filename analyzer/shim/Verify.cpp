@@ -8,11 +8,13 @@
 #include "rules/Registry.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -28,6 +30,11 @@ namespace path = llvm::sys::path;
 namespace {
 
 constexpr double DefaultTimeout = 10;
+/// How long compiling one C/C++ example may take.
+constexpr unsigned CompileTimeout = 300;
+/// The method column of C/C++ rows; also the launcher's --start-method that
+/// runs an executable as it is.
+constexpr const char *Native = "native";
 
 /// What the launcher reported for one run.
 struct RunResult {
@@ -40,7 +47,8 @@ struct RunResult {
   std::string Error;
 };
 
-/// One expectation from symptom.txt: `spawn: hang bootstrapping-phase`.
+/// One expectation from symptom.txt: `spawn: hang bootstrapping-phase`, or
+/// `native: hang` for a C/C++ example.
 struct Expectation {
   std::string Outcome;
   std::set<std::string> Symptoms;
@@ -176,10 +184,13 @@ private:
     return S;
   }
 
-  /// symptom.txt: lines `METHOD: OUTCOME [SYMPTOM...]`; '#' starts a
-  /// comment. Methods not listed are expected to run.
-  std::map<std::string, Expectation> readExpectations(const std::string &File,
-                                                      std::string &Error) {
+  /// symptom.txt: lines `METHOD: OUTCOME [SYMPTOM...]`, METHOD one of
+  /// \p Methods (the start methods for Python, `native` for C/C++); '#'
+  /// starts a comment. Methods not listed are expected to run.
+  std::map<std::string, Expectation>
+  readExpectations(const std::string &File,
+                   const std::set<llvm::StringRef> &Methods,
+                   std::string &Error) {
     std::map<std::string, Expectation> Out;
     auto Buf = llvm::MemoryBuffer::getFile(File);
     if (!Buf) {
@@ -198,10 +209,11 @@ private:
       Method = Method.trim();
       llvm::SmallVector<llvm::StringRef> Words;
       Rest.split(Words, ' ', -1, false);
-      if ((Method != "spawn" && Method != "forkserver" && Method != "fork") ||
-          Words.empty()) {
+      if (!Methods.count(Method) || Words.empty()) {
         Error = File + ":" + std::to_string(LineNo) +
-                ": expected 'METHOD: OUTCOME [SYMPTOM...]'";
+                ": expected 'METHOD: OUTCOME [SYMPTOM...]' with METHOD one "
+                "of " +
+                llvm::join(Methods, ", ");
         return Out;
       }
       Expectation &E = Out[Method.str()];
@@ -277,14 +289,30 @@ private:
     for (const RuleInfo *Rule : ruleCatalogue()) {
       if (!Selected.empty() && !Selected.count(Rule->Slug))
         continue;
-      std::string Lang = Rule->Lang == Language::Python ? "python" : "cpp";
-      std::string Dir = Examples + "/" + Lang + "/" + Rule->Slug;
+      if (Rule->Lang == Language::Cpp) {
+        std::string Dir = Examples + "/cpp/" + Rule->Slug;
+        if (!fs::exists(Dir + "/bad.cpp") || !fs::exists(Dir + "/fixed.cpp"))
+          continue;
+        std::string Error;
+        auto Expect = readExpectations(Dir + "/symptom.txt", {Native}, Error);
+        if (!Error.empty())
+          return fail(Error);
+        std::string Label = std::string("cpp/") + Rule->Slug + "/";
+        Expectation E =
+            Expect.count(Native) ? Expect[Native] : Expectation{"runs", {}};
+        Rows.push_back(runNative(Label + "bad.cpp", Dir + "/bad.cpp", E));
+        Rows.push_back(runNative(Label + "fixed.cpp", Dir + "/fixed.cpp",
+                                 Expectation{"runs", {}}));
+        continue;
+      }
+      std::string Dir = Examples + "/python/" + Rule->Slug;
       std::string Bad = Dir + "/bad.py", Fixed = Dir + "/fixed.py";
       if (!fs::exists(Bad) || !fs::exists(Fixed))
         continue;
-      std::string Label = Lang + "/" + Rule->Slug + "/";
+      std::string Label = std::string("python/") + Rule->Slug + "/";
       std::string Error;
-      auto Expect = readExpectations(Dir + "/symptom.txt", Error);
+      auto Expect = readExpectations(Dir + "/symptom.txt",
+                                     {"spawn", "forkserver", "fork"}, Error);
       if (!Error.empty())
         return fail(Error);
 
@@ -315,6 +343,120 @@ private:
       verifyFix(Label, Bad, AllCodes, Reference, Rows);
     }
     return report(Rows);
+  }
+
+  /// The C++ compiler and its leading arguments: the words of $CXX when it is
+  /// set (`ccache g++` works), else `c++`; the first word is looked up on
+  /// PATH unless it is a path. Empty, with \p Error set, if it cannot be
+  /// found.
+  static std::vector<std::string> compilerCommand(std::string &Error) {
+    std::vector<std::string> Words;
+    std::optional<std::string> Env = llvm::sys::Process::GetEnv("CXX");
+    bool FromEnv = Env && !llvm::StringRef(*Env).trim().empty();
+    std::string Command = FromEnv ? *Env : "c++";
+    llvm::SmallVector<llvm::StringRef> Split;
+    llvm::StringRef(Command).split(Split, ' ', -1, false);
+    for (llvm::StringRef W : Split)
+      Words.push_back(W.str());
+    if (Words[0].find('/') != std::string::npos) {
+      if (!fs::can_execute(Words[0])) {
+        Error = "no C++ compiler: " + Words[0] + " is not executable";
+        return {};
+      }
+    } else if (auto Found = llvm::sys::findProgramByName(Words[0])) {
+      Words[0] = *Found;
+    } else {
+      Error = "no C++ compiler: " + Words[0] + " not found on PATH" +
+              (FromEnv ? " ($CXX)" : " (set $CXX)");
+      return {};
+    }
+    return Words;
+  }
+
+  /// The first line of the compiler's output that says "error", else its
+  /// first line: the note of a row whose example does not compile.
+  static std::string compilerMessage(llvm::StringRef Text) {
+    llvm::SmallVector<llvm::StringRef> Lines;
+    Text.split(Lines, '\n', -1, false);
+    for (llvm::StringRef L : Lines)
+      if (L.contains("error"))
+        return L.trim().str();
+    return Lines.empty() ? std::string() : Lines.front().trim().str();
+  }
+
+  /// One row for a C/C++ example: compile \p Source with the system compiler
+  /// (-std=c++17 -O0 -pthread) in a private temporary directory, run the
+  /// binary through the launcher (--start-method native: the same
+  /// containment as the Python runs), compare with \p E, remove the
+  /// directory. The bad example must show its symptom (a hang), the fixed
+  /// one must exit 0; a compile failure fails the row with the compiler's
+  /// message. --start-methods does not apply.
+  Row runNative(const std::string &Label, const std::string &Source,
+                const Expectation &E) {
+    Row W{Label, Native, describe(E.Outcome, E.Symptoms), "", 0, false, ""};
+    std::vector<std::string> Cxx = compilerCommand(W.Note);
+    if (Cxx.empty()) {
+      W.Observed = "not compiled";
+      return W;
+    }
+    llvm::SmallString<128> TempDir;
+    if (std::error_code EC =
+            fs::createUniqueDirectory("mpguard-verify", TempDir)) {
+      W.Observed = "error";
+      W.Note = "cannot create a temporary directory: " + EC.message();
+      return W;
+    }
+    // Private: nobody else may replace the binary between build and run.
+    if (std::error_code EC = fs::setPermissions(TempDir, fs::owner_all)) {
+      fs::remove(TempDir);
+      W.Observed = "error";
+      W.Note =
+          "cannot make " + TempDir.str().str() + " private: " + EC.message();
+      return W;
+    }
+    std::string Binary = (TempDir + "/" + path::stem(Source)).str();
+    std::string Log = (TempDir + "/compile.log").str();
+
+    std::vector<std::string> Argv = Cxx;
+    for (const char *Flag : {"-std=c++17", "-O0", "-pthread", "-o"})
+      Argv.push_back(Flag);
+    Argv.push_back(Binary);
+    Argv.push_back(Source);
+    std::vector<llvm::StringRef> Refs(Argv.begin(), Argv.end());
+    std::optional<llvm::StringRef> Redirects[] = {
+        llvm::StringRef(""), llvm::StringRef(Log), llvm::StringRef(Log)};
+    std::string ExecError;
+    int Status = llvm::sys::ExecuteAndWait(
+        Argv[0], Refs, std::nullopt, Redirects, CompileTimeout, 0, &ExecError);
+    if (Status != 0 || !fs::exists(Binary)) {
+      auto Text = llvm::MemoryBuffer::getFile(Log);
+      std::string Message = Text ? compilerMessage((*Text)->getBuffer()) : "";
+      W.Observed = "not compiled";
+      W.Note = path::filename(Argv[0]).str() + " exited " +
+               std::to_string(Status) +
+               (ExecError.empty() ? "" : ": " + ExecError) +
+               (Message.empty() ? "" : ": " + Message);
+    } else {
+      RunResult R = launch(Native, Binary, {}, TempDir.str().str());
+      W.Seconds = R.Seconds;
+      W.Observed =
+          R.Outcome == "error" ? "error" : describe(R.Outcome, R.Symptoms);
+      bool SymptomsShown = std::includes(R.Symptoms.begin(), R.Symptoms.end(),
+                                         E.Symptoms.begin(), E.Symptoms.end());
+      W.Ok = R.Outcome == E.Outcome && SymptomsShown && R.Leftover == 0;
+      if (R.Outcome == "error")
+        W.Note = R.Error;
+      else if (R.Leftover)
+        W.Note = std::to_string(R.Leftover) + " processes left running";
+      else if (!W.Ok && R.Outcome == "fails")
+        W.Note = (R.ExitCode ? "exit " + std::to_string(*R.ExitCode) + "; "
+                             : std::string()) +
+                 lastLine(R.Stderr);
+    }
+    if (std::error_code EC = fs::remove_directories(TempDir))
+      W.Note += (W.Note.empty() ? "" : "; ") + std::string("cannot remove ") +
+                TempDir.str().str() + ": " + EC.message();
+    return W;
   }
 
   /// The bad example after --fix --unsafe-fixes: reported clean, and runs

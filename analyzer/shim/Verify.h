@@ -6,6 +6,8 @@
 // example under each start method through the launcher (which contains the
 // run: own session, timeout, process cap, everything killed at the end),
 // and compares what happened with what the example's symptom.txt records.
+// C/C++ examples are compiled with the system compiler first and run once,
+// as `native` executables, through the same launcher.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MPGUARD_SHIM_VERIFY_H

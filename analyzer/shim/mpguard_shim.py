@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """mpguard runtime shim: run one Python script under one multiprocessing start
-method, contained, and print one JSON object describing what happened.
+method (or, with --start-method native, one executable as it is), contained,
+and print one JSON object describing what happened.
 
 Usage:
-  mpguard_shim.py --start-method {spawn,forkserver,fork} --timeout SECONDS
-                  --max-procs N [--cwd DIR] -- SCRIPT [ARGS...]
+  mpguard_shim.py --start-method {spawn,forkserver,fork,native}
+                  --timeout SECONDS --max-procs N [--cwd DIR] -- SCRIPT [ARGS...]
 
 Exit status: 0 when the JSON was printed (whatever the script did), 2 for
 usage errors, 3 for internal errors. See README.md next to this file.
@@ -22,6 +23,9 @@ import tempfile
 import time
 
 START_METHODS = ("spawn", "forkserver", "fork")
+# Not a start method: SCRIPT is an executable (a compiled C/C++ example),
+# run directly instead of through the Python bootstrap.
+NATIVE = "native"
 
 # How often the supervisor looks at the process table.
 SCAN_INTERVAL_S = 0.05
@@ -150,11 +154,13 @@ def positive_int(text):
 def parse_args(argv):
     parser = ArgumentParser(
         prog="mpguard_shim.py",
-        usage="%(prog)s --start-method {spawn,forkserver,fork} "
+        usage="%(prog)s --start-method {spawn,forkserver,fork,native} "
               "--timeout SECONDS --max-procs N [--cwd DIR] -- SCRIPT [ARGS...]",
         description="Run one Python script under one multiprocessing start "
-                    "method, contained, and print one JSON object.")
-    parser.add_argument("--start-method", required=True, choices=START_METHODS)
+                    "method (or, with 'native', one executable), contained, "
+                    "and print one JSON object.")
+    parser.add_argument("--start-method", required=True,
+                        choices=START_METHODS + (NATIVE,))
     parser.add_argument("--timeout", required=True, type=positive_float,
                         metavar="SECONDS")
     parser.add_argument("--max-procs", required=True, type=positive_int,
@@ -178,6 +184,10 @@ def parse_args(argv):
     args.script_path = os.path.abspath(args.script)
     if not os.path.exists(args.script_path):
         parser.error(f"no such script: {args.script}")
+    if args.start_method == NATIVE and not (
+            os.path.isfile(args.script_path)
+            and os.access(args.script_path, os.X_OK)):
+        parser.error(f"not an executable file: {args.script}")
     return args
 
 
@@ -313,11 +323,16 @@ class Supervisor:
         a = self.args
         argv0 = a.script if (a.cwd is None or os.path.isabs(a.script)) \
             else a.script_path
-        cmd = [sys.executable, "-c", BOOTSTRAP, a.start_method,
-               a.script_path, argv0, *a.script_args]
+        if a.start_method == NATIVE:
+            executable = a.script_path
+            cmd = [argv0, *a.script_args]
+        else:
+            executable = sys.executable
+            cmd = [sys.executable, "-c", BOOTSTRAP, a.start_method,
+                   a.script_path, argv0, *a.script_args]
         self.child = subprocess.Popen(
-            cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-            cwd=a.cwd, start_new_session=True, close_fds=True)
+            cmd, executable=executable, stdin=subprocess.DEVNULL, stdout=out,
+            stderr=err, cwd=a.cwd, start_new_session=True, close_fds=True)
         self.pid = self.child.pid
 
     def poll_main(self):

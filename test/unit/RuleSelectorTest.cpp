@@ -33,16 +33,19 @@ TEST(RuleSelector, CodeSlugPrefixAndAll) {
   EXPECT_EQ(select({"MPG00"}, {}), (std::set<std::string>{"MPG001", "MPG002"}));
   // ALL is every rule, the off-by-default ones too.
   EXPECT_EQ(select({"ALL"}, {"MPG001"}),
-            (std::set<std::string>{"MPG002", "MPG900"}));
+            (std::set<std::string>{"MPG002", "MPG101", "MPG102", "MPG900"}));
+  EXPECT_EQ(select({"MPG1"}, {}), (std::set<std::string>{"MPG101", "MPG102"}));
+  EXPECT_EQ(select({"cxx-fork-after-thread"}, {}),
+            std::set<std::string>{"MPG101"});
   EXPECT_TRUE(select({}, {"MPG"}).empty());
 }
 
 TEST(RuleSelector, LayersReplaceExtendAndIgnore) {
   std::set<std::string> E = defaultRules(ruleCatalogue());
   std::string Unknown;
-  // The configuration file: ignore MPG002.
-  ASSERT_TRUE(
-      applyRuleSelection(ruleCatalogue(), nullptr, {}, {"MPG002"}, E, Unknown));
+  // The configuration file: ignore MPG002 and the C/C++ rules.
+  ASSERT_TRUE(applyRuleSelection(ruleCatalogue(), nullptr, {},
+                                 {"MPG002", "MPG1"}, E, Unknown));
   EXPECT_EQ(E, std::set<std::string>{"MPG001"});
   // The command line: extend-select turns it back on, with MPG900.
   ASSERT_TRUE(applyRuleSelection(ruleCatalogue(), nullptr,

@@ -1,0 +1,96 @@
+//===- CppFacts.h - What one C/C++ translation unit does --------*- C++ -*-===//
+//
+// The C/C++ frontend (mpguard-cxx, its own process: it links the shared
+// clang-cpp and libLLVM, which must not meet the statically linked LLVM
+// Support of mpguard) walks each translation unit once and writes these
+// facts as one JSON line per TU; `mpguard check` reads them back and runs
+// the C/C++ rules over them. Per function: its CFG reduced to the blocks'
+// events (thread starts and joins, forks, calls of functions defined in
+// the TU) and successor edges, so rules do path analysis without clang.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MPGUARD_CPP_CPPFACTS_H
+#define MPGUARD_CPP_CPPFACTS_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace llvm {
+namespace json {
+class Value;
+}
+} // namespace llvm
+
+namespace mpguard {
+namespace cpp {
+
+/// The version of the JSON the frontend writes; the reader refuses others.
+constexpr int FactsFormat = 2;
+
+enum class EventKind : uint8_t {
+  ThreadStart, // std::thread/jthread with a callable, pthread_create,
+               // std::async(std::launch::async, ...)
+  ThreadJoin,  // t.join(), pthread_join(t), future.get()/wait(), a jthread
+               // leaving scope, a loop that joins every element of Var
+  Fork,        // fork(), vfork(), _Fork(), daemon()
+  Call,        // any other call (Callee: the USR of a function the run
+               // defines), `new` and `throw` (Api "new", "throw")
+};
+const char *eventKindName(EventKind K);
+
+/// A byte range in one of the TU's files (Files[File]).
+struct Range {
+  uint32_t File = 0;
+  uint32_t Begin = 0, End = 0;
+};
+
+struct Event {
+  EventKind Kind;
+  Range Where;
+  std::string Api;     // "std::thread", "pthread_create", "fork", callee name
+  std::string Var;     // USR of the thread's variable ("" if none)
+  std::string Callee;  // Call: the callee's USR, when it has a body here
+  bool System = false; // Call: the callee is declared in a system header
+  /// Fork: the block where the child's path starts (the branch taken when
+  /// the result is 0), or -1 when no test of the result was found.
+  int32_t Child = -1;
+};
+
+struct Block {
+  std::vector<Event> Events; // in execution order
+  std::vector<uint32_t> Succs;
+};
+
+struct Function {
+  std::string Name; // qualified, for messages
+  std::string Usr;
+  Range Where; // the name
+  uint32_t Entry = 0, Exit = 0;
+  std::vector<Block> Blocks;
+};
+
+struct Diagnostic {
+  std::string File;
+  uint32_t Line = 0, Column = 0;
+  std::string Message;
+};
+
+struct TranslationUnit {
+  std::string MainFile;           // absolute
+  std::vector<std::string> Files; // absolute; Range::File indexes this
+  bool Compiled = true;           // false: Errors says why, no functions
+  std::vector<Diagnostic> Errors;
+  std::vector<Function> Functions;
+};
+
+llvm::json::Value toJson(const TranslationUnit &TU);
+/// Returns false with \p Error set for JSON that is not facts of this
+/// format (wrong shape, indices out of range).
+bool fromJson(const llvm::json::Value &V, TranslationUnit &TU,
+              std::string &Error);
+
+} // namespace cpp
+} // namespace mpguard
+
+#endif

@@ -1,0 +1,85 @@
+//===- CppProgram.cpp - The C/C++ facts of a run --------------------------===//
+#include "cpp/CppRule.h"
+
+#include "core/FileRead.h"
+
+#include <set>
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+
+namespace mpguard {
+namespace cpp {
+
+Program::Program(std::vector<TranslationUnit> Units) : TUs(std::move(Units)) {
+  std::set<std::string> Seen; // USR @ file : offset
+  for (const TranslationUnit &TU : TUs)
+    for (const Function &F : TU.Functions) {
+      std::string Key = F.Usr + "@" + TU.Files[F.Where.File] + ":" +
+                        std::to_string(F.Where.Begin);
+      if (!Seen.insert(Key).second)
+        continue;
+      All.push_back({&TU, &F});
+      ByUsr[F.Usr].push_back({&TU, &F});
+    }
+}
+
+const Function *Program::function(const std::string &Usr,
+                                  const TranslationUnit *From,
+                                  const TranslationUnit **TU) const {
+  auto It = ByUsr.find(Usr);
+  if (It == ByUsr.end())
+    return nullptr;
+  // The definition the caller's TU sees (its own, or a header's that was
+  // merged into the first TU defining it), else the first of the run.
+  const auto *Pick = &It->second.front();
+  for (const Function &F : From->Functions)
+    if (F.Usr == Usr)
+      for (const auto &Def : It->second)
+        if (Def.first->Files[Def.second->Where.File] ==
+                From->Files[F.Where.File] &&
+            Def.second->Where.Begin == F.Where.Begin)
+          Pick = &Def;
+  if (TU)
+    *TU = Pick->first;
+  return Pick->second;
+}
+
+Location Program::location(const TranslationUnit &TU, const Range &R) const {
+  const std::string &Abs = TU.Files[R.File];
+  SourceFileRef File;
+  {
+    std::lock_guard<std::mutex> Lock(FilesLock);
+    auto It = Files.find(Abs);
+    if (It != Files.end()) {
+      File = It->second;
+    } else {
+      std::string Text;
+      struct stat St;
+      if (readWholeFile(Abs, Text, St, 64ull << 20) == 0) {
+        // Displayed relative to the working directory when below it, as
+        // the files discovery names.
+        llvm::SmallString<256> Cwd;
+        std::string Display = Abs;
+        if (!llvm::sys::fs::current_path(Cwd) && Abs.size() > Cwd.size() + 1 &&
+            Abs.compare(0, Cwd.size(), Cwd.str()) == 0 &&
+            Abs[Cwd.size()] == '/')
+          Display = Abs.substr(Cwd.size() + 1);
+        File =
+            std::make_shared<const SourceFile>(Display, Abs, std::move(Text));
+      }
+      Files.emplace(Abs, File);
+    }
+  }
+  Location L;
+  L.File = File;
+  if (File) {
+    uint32_t Size = uint32_t(File->text().size());
+    L.Begin = std::min(R.Begin, Size);
+    L.End = std::min(std::max(R.End, L.Begin), Size);
+  }
+  return L;
+}
+
+} // namespace cpp
+} // namespace mpguard

@@ -1,0 +1,61 @@
+//===- CppRule.h - C/C++ rules and the facts they read ---------*- C++ -*-===//
+#ifndef MPGUARD_CPP_CPPRULE_H
+#define MPGUARD_CPP_CPPRULE_H
+
+#include "core/Finding.h"
+#include "cpp/CppFacts.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace mpguard {
+namespace cpp {
+
+/// The C/C++ facts of one run: every translation unit, their functions (a
+/// definition in a header that several TUs include is one function: same
+/// USR, same file and offset), calls resolved by USR (to the TU's own
+/// definition first, else to another TU's: two programs of one tree may
+/// both define `main` or a `helper`), and the files' texts for findings,
+/// loaded on first use.
+class Program {
+public:
+  explicit Program(std::vector<TranslationUnit> Units);
+
+  const std::vector<TranslationUnit> &units() const { return TUs; }
+  /// The function a call in \p From names by \p Usr, with its TU; null if
+  /// no TU of the run defines it.
+  const Function *function(const std::string &Usr, const TranslationUnit *From,
+                           const TranslationUnit **TU = nullptr) const;
+  /// Every function once (the first TU that defines it), with its TU.
+  const std::vector<std::pair<const TranslationUnit *, const Function *>> &
+  functions() const {
+    return All;
+  }
+  /// A location in \p TU's file R.File; the file is read on first use.
+  /// Null File when it cannot be read.
+  Location location(const TranslationUnit &TU, const Range &R) const;
+
+private:
+  std::vector<TranslationUnit> TUs;
+  std::map<std::string,
+           std::vector<std::pair<const TranslationUnit *, const Function *>>>
+      ByUsr;
+  std::vector<std::pair<const TranslationUnit *, const Function *>> All;
+  mutable std::mutex FilesLock;
+  mutable std::map<std::string, SourceFileRef> Files;
+};
+
+class CppRule {
+public:
+  virtual ~CppRule() = default;
+  virtual const RuleInfo &info() const = 0;
+  virtual void check(const Program &P, std::vector<Finding> &Out) const = 0;
+};
+
+} // namespace cpp
+} // namespace mpguard
+
+#endif

@@ -1,0 +1,313 @@
+//===- CppRunner.cpp - C/C++ files through mpguard-cxx --------------------===//
+#include "cpp/CppRunner.h"
+
+#include "core/FileRead.h"
+#include "cpp/CppFacts.h"
+#include "cpp/CppRule.h"
+#include "driver/Discovery.h"
+#include "rules/Registry.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+
+#include <unistd.h>
+
+namespace mpguard {
+
+namespace fs = llvm::sys::fs;
+namespace path = llvm::sys::path;
+
+bool isCppHeader(const std::string &Path) {
+  llvm::StringRef Ext = path::extension(Path);
+  return Ext == ".h" || Ext == ".hh" || Ext == ".hpp" || Ext == ".hxx";
+}
+
+bool isCppPath(const std::string &Path) {
+  llvm::StringRef Ext = path::extension(Path);
+  return Ext == ".c" || Ext == ".cc" || Ext == ".cpp" || Ext == ".cxx" ||
+         Ext == ".c++" || isCppHeader(Path);
+}
+
+bool cppPrefilter(std::string_view Bytes) {
+  // Without a fork there is nothing for the rules to report in a TU whose
+  // own text never mentions one: a header's fork is found through the TU
+  // that names it.
+  static const char *const Needles[] = {"fork", "daemon"};
+  for (const char *N : Needles)
+    if (Bytes.find(N) != std::string_view::npos)
+      return true;
+  return false;
+}
+
+namespace {
+
+std::string frontendPath() {
+  if (const char *Env = std::getenv("MPGUARD_CXX"); Env && *Env)
+    return Env;
+  static int Anchor;
+  std::string Self = fs::getMainExecutable(nullptr, &Anchor);
+  llvm::SmallString<256> Dir(path::parent_path(Self));
+  for (const char *Rel : {"mpguard-cxx", "../lib/mpguard/mpguard-cxx"}) {
+    llvm::SmallString<256> P(Dir);
+    path::append(P, Rel);
+    path::remove_dots(P, /*remove_dot_dot=*/true);
+    if (fs::can_execute(P))
+      return std::string(P.str());
+  }
+  return "";
+}
+
+/// The rules of one comment: `NOLINT(mpguard-MPG101, mpguard-*)`.
+bool listNames(llvm::StringRef Rest, const RuleInfo &Rule) {
+  if (!Rest.starts_with("("))
+    return false; // a bare NOLINT is for clang-tidy, not for mpguard
+  size_t Close = Rest.find(')');
+  if (Close == llvm::StringRef::npos)
+    return false;
+  llvm::SmallVector<llvm::StringRef, 4> Items;
+  Rest.slice(1, Close).split(Items, ',');
+  std::string ByCode = std::string("mpguard-") + Rule.Code;
+  std::string BySlug = std::string("mpguard-") + Rule.Slug;
+  for (llvm::StringRef I : Items) {
+    I = I.trim();
+    if (I.equals_insensitive(ByCode) || I == BySlug)
+      return true;
+    if (I.contains('*'))
+      if (auto G = llvm::GlobPattern::create(I))
+        if (G->match(ByCode) || G->match(BySlug))
+          return true;
+  }
+  return false;
+}
+
+/// clang-tidy's NOLINT, NOLINTNEXTLINE and NOLINTBEGIN/END, naming the rule
+/// as mpguard-<code> or mpguard-<slug> (globs allowed).
+bool nolintSuppresses(const SourceFile &File, uint32_t Line,
+                      const RuleInfo &Rule) {
+  std::string_view Text = File.text();
+  if (Text.find("NOLINT") == std::string_view::npos)
+    return false;
+  auto Marks = [&](uint32_t L, llvm::StringRef Kind) {
+    llvm::StringRef T = File.lineText(L);
+    for (size_t At = T.find("NOLINT"); At != llvm::StringRef::npos;
+         At = T.find("NOLINT", At + 1)) {
+      llvm::StringRef Rest = T.drop_front(At + 6);
+      llvm::StringRef Found;
+      for (llvm::StringRef K : {"NEXTLINE", "BEGIN", "END"})
+        if (Rest.starts_with(K)) {
+          Found = K;
+          Rest = Rest.drop_front(K.size());
+          break;
+        }
+      if (Found == Kind && listNames(Rest, Rule))
+        return true;
+    }
+    return false;
+  };
+  if (Marks(Line, "") || (Line > 1 && Marks(Line - 1, "NEXTLINE")))
+    return true;
+  // Inside a BEGIN/END region: the nearest BEGIN above without an END
+  // between.
+  for (uint32_t L = Line; L >= 1; --L) {
+    if (L != Line && Marks(L, "END"))
+      return false;
+    if (Marks(L, "BEGIN"))
+      return true;
+  }
+  return false;
+}
+
+/// \p Abs relative to the working directory when below it, as discovery
+/// names files.
+std::string displayPath(const std::string &Abs) {
+  llvm::SmallString<256> Cwd;
+  if (!fs::current_path(Cwd) && Abs.size() > Cwd.size() + 1 &&
+      Abs.compare(0, Cwd.size(), Cwd.str()) == 0 && Abs[Cwd.size()] == '/')
+    return Abs.substr(Cwd.size() + 1);
+  return Abs;
+}
+
+struct Chunk {
+  std::vector<std::string> Files;
+  llvm::SmallString<128> OutPath;
+  llvm::sys::ProcessInfo Process;
+  bool Started = false;
+  std::string Error;
+};
+
+} // namespace
+
+void runCppRules(const std::vector<const InputFile *> &Files,
+                 const std::set<std::string> &Enabled,
+                 const CppRunOptions &Options, CppRunResult &Out) {
+  std::vector<const cpp::CppRule *> Rules;
+  for (const cpp::CppRule *R : cppRules())
+    if (Enabled.count(R->info().Code))
+      Rules.push_back(R);
+  if (Rules.empty())
+    return;
+  // Sources the prefilter admits; headers come in through them.
+  std::vector<std::string> Sources;
+  for (const InputFile *In : Files) {
+    if (isCppHeader(In->AbsolutePath) || In->IsStdin)
+      continue;
+    std::string Bytes;
+    struct stat St;
+    if (int E = readWholeFile(In->AbsolutePath, Bytes, St, 64ull << 20)) {
+      Out.Errors.push_back(
+          {ToolError::Io, In->DisplayPath,
+           std::string("cannot read file: ") + std::strerror(E), 0, 0, 0});
+      continue;
+    }
+    if (cppPrefilter(Bytes))
+      Sources.push_back(In->AbsolutePath);
+  }
+  if (Sources.empty())
+    return;
+  std::string Frontend = frontendPath();
+  if (Frontend.empty()) {
+    Out.Errors.push_back({ToolError::Internal, displayPath(Sources.front()),
+                          "the C/C++ frontend mpguard-cxx was not found next "
+                          "to mpguard (or in ../lib/mpguard); C/C++ files "
+                          "were not analyzed",
+                          0, 0, 0});
+    return;
+  }
+
+  // Up to Jobs frontend processes, each given every Jobs-th source.
+  unsigned N = std::max(1u, std::min<unsigned>(Options.Jobs, Sources.size()));
+  std::vector<Chunk> Chunks(N);
+  for (size_t I = 0; I < Sources.size(); ++I)
+    Chunks[I % N].Files.push_back(Sources[I]);
+  for (Chunk &C : Chunks) {
+    int FD;
+    if (std::error_code EC =
+            fs::createTemporaryFile("mpguard-cxx", "jsonl", FD, C.OutPath)) {
+      C.Error = "cannot create a temporary file: " + EC.message();
+      continue;
+    }
+    ::close(FD);
+    std::vector<llvm::StringRef> Args{Frontend};
+    if (!Options.CompileCommandsDir.empty()) {
+      Args.push_back("-p");
+      Args.push_back(Options.CompileCommandsDir);
+    }
+    for (const std::string &F : C.Files)
+      Args.push_back(F);
+    if (Options.HaveFlags) {
+      Args.push_back("--");
+      for (const std::string &F : Options.Flags)
+        Args.push_back(F);
+    }
+    std::optional<llvm::StringRef> Redirects[] = {
+        llvm::StringRef(""), llvm::StringRef(C.OutPath), std::nullopt};
+    bool Failed = false;
+    C.Process = llvm::sys::ExecuteNoWait(Frontend, Args, std::nullopt,
+                                         Redirects, 0, &C.Error, &Failed);
+    C.Started = !Failed;
+    if (Failed)
+      C.Error = "cannot run the C/C++ frontend: " + C.Error;
+  }
+  std::vector<cpp::TranslationUnit> Units;
+  for (Chunk &C : Chunks) {
+    if (C.Started) {
+      std::string Error;
+      llvm::sys::ProcessInfo R =
+          llvm::sys::Wait(C.Process, std::nullopt, &Error);
+      if (R.ReturnCode != 0)
+        C.Error = R.ReturnCode < 0 ? "the C/C++ frontend crashed" +
+                                         (Error.empty() ? "" : ": " + Error)
+                                   : "the C/C++ frontend failed (status " +
+                                         std::to_string(R.ReturnCode) + ")";
+    }
+    std::string Text;
+    struct stat St;
+    if (!C.OutPath.empty())
+      readWholeFile(std::string(C.OutPath.str()), Text, St, 1ull << 32);
+    if (!C.OutPath.empty())
+      fs::remove(C.OutPath);
+    // Every complete line is one TU; a crash loses only the ones after it.
+    size_t Done = 0;
+    for (llvm::StringRef Line : llvm::split(llvm::StringRef(Text), '\n')) {
+      if (Line.empty())
+        continue;
+      cpp::TranslationUnit TU;
+      std::string Why;
+      auto V = llvm::json::parse(Line);
+      if (!V) {
+        llvm::consumeError(V.takeError());
+        break;
+      }
+      if (!cpp::fromJson(*V, TU, Why)) {
+        C.Error = "the C/C++ frontend wrote facts mpguard cannot read: " + Why;
+        break;
+      }
+      ++Done;
+      Units.push_back(std::move(TU));
+    }
+    if (!C.Error.empty())
+      for (size_t I = Done; I < C.Files.size(); ++I)
+        Out.Errors.push_back({ToolError::Internal, displayPath(C.Files[I]),
+                              "not analyzed: " + C.Error, 0, 0, 0});
+  }
+
+  for (cpp::TranslationUnit &TU : Units) {
+    if (TU.Compiled) {
+      ++Out.Analyzed;
+      continue;
+    }
+    ToolError E{ToolError::Syntax,
+                displayPath(TU.MainFile),
+                "does not compile; not analyzed",
+                0,
+                0,
+                0};
+    if (!TU.Errors.empty()) {
+      const cpp::Diagnostic &D = TU.Errors.front();
+      E.Message =
+          "does not compile: " +
+          (D.File.empty() || D.File == TU.MainFile
+               ? std::string()
+               : displayPath(D.File) + ":" + std::to_string(D.Line) + ": ") +
+          D.Message + "; not analyzed";
+      if (D.File == TU.MainFile) {
+        E.Line = D.Line;
+        E.Column = E.Utf16Column = D.Column;
+      }
+    }
+    Out.Errors.push_back(std::move(E));
+  }
+
+  cpp::Program P(std::move(Units));
+  std::vector<Finding> Found;
+  for (const cpp::CppRule *R : Rules)
+    R->check(P, Found);
+  // A function of a header is one function (by USR), so one finding; drop
+  // exact duplicates all the same.
+  std::sort(Found.begin(), Found.end(), findingLess);
+  for (Finding &F : Found) {
+    if (!Out.Findings.empty()) {
+      const Finding &L = Out.Findings.back();
+      if (L.Rule == F.Rule &&
+          L.Loc.File->absolutePath() == F.Loc.File->absolutePath() &&
+          L.Loc.Begin == F.Loc.Begin && L.Message == F.Message)
+        continue;
+    }
+    if (nolintSuppresses(*F.Loc.File, F.Loc.line(), *F.Rule))
+      continue;
+    Out.Findings.push_back(std::move(F));
+  }
+}
+
+} // namespace mpguard

@@ -1,0 +1,98 @@
+//===- ThreadFlow.h - Threads alive at each fork, and fork children -*- C++
+//-*-===//
+//
+// The analyses the C/C++ rules share. ThreadFlow: which threads may be
+// running when each fork (or call that forks) executes, over every
+// function's CFG with call summaries to a fixpoint (MPG101, and MPG102's
+// severity). walkChild: what a fork's child runs before exec*/_exit
+// (MPG102, and MPG101's exemption of the safe fork-exec pattern).
+//
+//===----------------------------------------------------------------------===//
+#ifndef MPGUARD_CPP_THREADFLOW_H
+#define MPGUARD_CPP_THREADFLOW_H
+
+#include "cpp/CppRule.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace mpguard {
+namespace cpp {
+
+/// Why something happens: the event, and, when that event is a call, the
+/// same for the callee (the chain down to the thread start or the fork).
+struct Witness {
+  const TranslationUnit *TU = nullptr;
+  const Function *In = nullptr; // the function holding At
+  const Event *At = nullptr;
+  const Witness *Inner = nullptr;
+
+  const Witness &innermost() const {
+    const Witness *I = this;
+    while (I->Inner)
+      I = I->Inner;
+    return *I;
+  }
+};
+
+class ThreadFlow {
+public:
+  explicit ThreadFlow(const Program &P);
+  ~ThreadFlow();
+
+  struct ForkAfterThread {
+    const TranslationUnit *TU;
+    const Function *In;
+    const Event *At;       // the fork, or the call that forks
+    const Witness *Thread; // the running thread (first by key)
+    const Witness *Fork;   // At, with the chain to the fork if a call
+  };
+  /// Every fork, and every call of a function that forks, reached while a
+  /// thread may be running, in a deterministic order.
+  const std::vector<ForkAfterThread> &forksAfterThreads() const {
+    return Found;
+  }
+  /// The running thread at a fork event, or null.
+  const Witness *threadAt(const Event *Fork) const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> I;
+  std::vector<ForkAfterThread> Found;
+};
+
+/// POSIX signal-safety(7), plus _Fork and quick_exit, plus a labelled
+/// allow-list of Linux extensions (prctl, dup3, close_range, syscall, ...).
+bool isAsyncSignalSafe(llvm::StringRef Name);
+/// exec*, _exit, _Exit, abort: the child's path ends there.
+bool endsChild(llvm::StringRef Name);
+
+struct ChildStep {
+  const TranslationUnit *TU;
+  const Event *At;
+  /// The calls from the child's code into program functions that lead to
+  /// At, outermost first (empty: At is in the child's code itself).
+  std::vector<std::pair<const TranslationUnit *, const Event *>> Via;
+};
+
+struct ChildWalk {
+  bool Known = false;             // the fork's child branch was found
+  std::vector<ChildStep> Unsafe;  // not async-signal-safe
+  std::vector<ChildStep> Unknown; // program functions with no body here
+  bool ReachesEnd = false; // a path leaves the function without exec/_exit
+  bool safe() const { return Known && Unsafe.empty() && Unknown.empty(); }
+};
+
+/// What the child of \p Fork (a Fork event of \p F) runs before exec*/_exit,
+/// following program functions through the call graph.
+ChildWalk walkChild(const Program &P, const TranslationUnit &TU,
+                    const Function &F, const Event &Fork);
+
+} // namespace cpp
+} // namespace mpguard
+
+#endif

@@ -68,10 +68,13 @@ Value toJson(const TranslationUnit &TU) {
   Array Files;
   for (const std::string &F : TU.Files)
     Files.push_back(F);
-  return Object{
-      {"format", FactsFormat},       {"tu", TU.MainFile},
-      {"compiled", TU.Compiled},     {"files", std::move(Files)},
-      {"errors", std::move(Errors)}, {"functions", std::move(Functions)}};
+  return Object{{"format", FactsFormat},
+                {"tu", TU.MainFile},
+                {"compiled", TU.Compiled},
+                {"listed", TU.Listed},
+                {"files", std::move(Files)},
+                {"errors", std::move(Errors)},
+                {"functions", std::move(Functions)}};
 }
 
 namespace {
@@ -188,6 +191,7 @@ bool fromJson(const Value &V, TranslationUnit &TU, std::string &Error) {
   if (!R.str(*O, "tu", TU.MainFile))
     return false;
   TU.Compiled = O->getBoolean("compiled").value_or(false);
+  TU.Listed = O->getBoolean("listed").value_or(true);
   const Array *Files = O->getArray("files");
   const Array *Errors = O->getArray("errors");
   const Array *Functions = O->getArray("functions");

@@ -80,6 +80,9 @@ struct TranslationUnit {
   std::string MainFile;           // absolute
   std::vector<std::string> Files; // absolute; Range::File indexes this
   bool Compiled = true;           // false: Errors says why, no functions
+  /// False when a compilation database exists but does not list the file
+  /// (its command was inferred from a neighbour's).
+  bool Listed = true;
   std::vector<Diagnostic> Errors;
   std::vector<Function> Functions;
 };

@@ -15,6 +15,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -262,9 +263,16 @@ void runCppRules(const std::vector<const InputFile *> &Files,
                               "not analyzed: " + C.Error, 0, 0, 0});
   }
 
+  std::vector<std::string> Skipped;
   for (cpp::TranslationUnit &TU : Units) {
     if (TU.Compiled) {
       ++Out.Analyzed;
+      continue;
+    }
+    if (!TU.Listed) {
+      // Not part of the build the database describes (another platform's
+      // file, usually): said, but not an error.
+      Skipped.push_back(displayPath(TU.MainFile));
       continue;
     }
     ToolError E{ToolError::Syntax,
@@ -288,6 +296,12 @@ void runCppRules(const std::vector<const InputFile *> &Files,
     }
     Out.Errors.push_back(std::move(E));
   }
+
+  std::sort(Skipped.begin(), Skipped.end());
+  for (const std::string &S : Skipped)
+    llvm::errs() << "mpguard: warning: " << S
+                 << ": not in compile_commands.json, and does not compile "
+                    "with a neighbour's command; skipped\n";
 
   cpp::Program P(std::move(Units));
   std::vector<Finding> Found;

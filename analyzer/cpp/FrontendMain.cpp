@@ -66,7 +66,12 @@ public:
       PresumedLoc P =
           Info.getSourceManager().getPresumedLoc(Info.getLocation());
       if (P.isValid()) {
-        D.File = P.getFilename();
+        // Absolute, as the facts' files are: the command's directory may
+        // not be the working directory.
+        llvm::SmallString<256> Abs(P.getFilename());
+        Info.getSourceManager().getFileManager().makeAbsolutePath(Abs);
+        llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+        D.File = std::string(Abs.str());
         D.Line = P.getLine();
         D.Column = P.getColumn();
       }
@@ -162,8 +167,9 @@ ArgumentsAdjuster mpguardAdjuster() {
 }
 
 /// compile_commands.json in \p File's directory or an ancestor, or in their
-/// build/ subdirectory.
-std::unique_ptr<CompilationDatabase> discoverDatabase(llvm::StringRef File) {
+/// build/ subdirectory; \p Listed says whether it lists \p File.
+std::unique_ptr<CompilationDatabase> discoverDatabase(llvm::StringRef File,
+                                                      bool &Listed) {
   llvm::SmallString<256> Dir(File);
   llvm::sys::fs::make_absolute(Dir);
   llvm::sys::path::remove_filename(Dir);
@@ -174,8 +180,10 @@ std::unique_ptr<CompilationDatabase> discoverDatabase(llvm::StringRef File) {
       std::string Error;
       if (llvm::sys::fs::exists(Db))
         if (auto D = JSONCompilationDatabase::loadFromFile(
-                Db, Error, JSONCommandLineSyntax::AutoDetect))
+                Db, Error, JSONCommandLineSyntax::AutoDetect)) {
+          Listed = !D->getCompileCommands(File).empty();
           return inferMissingCompileCommands(std::move(D));
+        }
     }
     llvm::StringRef Parent = llvm::sys::path::parent_path(Dir);
     if (Parent == Dir)
@@ -209,7 +217,7 @@ int main(int Argc, char **Argv) {
     }
   }
 
-  std::unique_ptr<CompilationDatabase> Explicit;
+  std::unique_ptr<CompilationDatabase> Explicit, Raw;
   if (!BuildDir.empty()) {
     std::string Error;
     Explicit = CompilationDatabase::loadFromDirectory(BuildDir, Error);
@@ -218,6 +226,12 @@ int main(int Argc, char **Argv) {
                    << BuildDir << "': " << Error << "\n";
       return 2;
     }
+    // The plain JSON (loadFromDirectory's plugin already infers commands
+    // for files it does not list), to tell listed files from the others.
+    llvm::SmallString<256> Json(BuildDir);
+    llvm::sys::path::append(Json, "compile_commands.json");
+    Raw = JSONCompilationDatabase::loadFromFile(
+        Json, Error, JSONCommandLineSyntax::AutoDetect);
     Explicit = inferMissingCompileCommands(std::move(Explicit));
   } else if (HaveFlags) {
     Explicit = std::make_unique<FixedCompilationDatabase>(".", Flags);
@@ -231,8 +245,10 @@ int main(int Argc, char **Argv) {
     TU.MainFile = std::string(Abs.str());
     std::unique_ptr<CompilationDatabase> Found;
     CompilationDatabase *Db = Explicit.get();
+    if (Raw)
+      TU.Listed = !Raw->getCompileCommands(TU.MainFile).empty();
     if (!Db) {
-      Found = discoverDatabase(TU.MainFile);
+      Found = discoverDatabase(TU.MainFile, TU.Listed);
       if (!Found)
         Found = std::make_unique<FixedCompilationDatabase>(
             ".", std::vector<std::string>());

@@ -45,6 +45,15 @@ const Function *Program::function(const std::string &Usr,
   return Pick->second;
 }
 
+void Program::addNote(const TranslationUnit &TU, const Range &R,
+                      std::string Message, std::vector<Note> &Out) const {
+  Note N;
+  N.Loc = location(TU, R);
+  N.Message = std::move(Message);
+  if (N.Loc.File)
+    Out.push_back(std::move(N));
+}
+
 Location Program::location(const TranslationUnit &TU, const Range &R) const {
   const std::string &Abs = TU.Files[R.File];
   SourceFileRef File;

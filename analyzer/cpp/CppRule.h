@@ -37,6 +37,10 @@ public:
   /// A location in \p TU's file R.File; the file is read on first use.
   /// Null File when it cannot be read.
   Location location(const TranslationUnit &TU, const Range &R) const;
+  /// Appends a related note at \p R to \p Out, unless its file cannot be
+  /// read.
+  void addNote(const TranslationUnit &TU, const Range &R, std::string Message,
+               std::vector<Note> &Out) const;
 
 private:
   std::vector<TranslationUnit> TUs;

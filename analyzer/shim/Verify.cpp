@@ -176,6 +176,21 @@ private:
     return R;
   }
 
+  /// A row's verdict on a run of a bad example: the observed outcome, ok
+  /// when it and the symptoms are the expected ones and nothing was left
+  /// running, and a note on what went wrong.
+  static void judge(Row &W, const RunResult &R, const Expectation &E) {
+    W.Observed =
+        R.Outcome == "error" ? "error" : describe(R.Outcome, R.Symptoms);
+    bool SymptomsShown = std::includes(R.Symptoms.begin(), R.Symptoms.end(),
+                                       E.Symptoms.begin(), E.Symptoms.end());
+    W.Ok = R.Outcome == E.Outcome && SymptomsShown && R.Leftover == 0;
+    if (R.Outcome == "error")
+      W.Note = R.Error;
+    else if (R.Leftover)
+      W.Note = std::to_string(R.Leftover) + " processes left running";
+  }
+
   static std::string describe(const std::string &Outcome,
                               const std::set<std::string> &Symptoms) {
     std::string S = Outcome;
@@ -327,16 +342,7 @@ private:
               R.Seconds,
               false,
               ""};
-        W.Observed =
-            R.Outcome == "error" ? "error" : describe(R.Outcome, R.Symptoms);
-        bool SymptomsShown =
-            std::includes(R.Symptoms.begin(), R.Symptoms.end(),
-                          E.Symptoms.begin(), E.Symptoms.end());
-        W.Ok = R.Outcome == E.Outcome && SymptomsShown && R.Leftover == 0;
-        if (R.Outcome == "error")
-          W.Note = R.Error;
-        else if (R.Leftover)
-          W.Note = std::to_string(R.Leftover) + " processes left running";
+        judge(W, R, E);
         Rows.push_back(W);
       }
       auto Reference = runClean(Label + "fixed.py", Fixed, nullptr, Rows);
@@ -439,16 +445,8 @@ private:
     } else {
       RunResult R = launch(Native, Binary, {}, TempDir.str().str());
       W.Seconds = R.Seconds;
-      W.Observed =
-          R.Outcome == "error" ? "error" : describe(R.Outcome, R.Symptoms);
-      bool SymptomsShown = std::includes(R.Symptoms.begin(), R.Symptoms.end(),
-                                         E.Symptoms.begin(), E.Symptoms.end());
-      W.Ok = R.Outcome == E.Outcome && SymptomsShown && R.Leftover == 0;
-      if (R.Outcome == "error")
-        W.Note = R.Error;
-      else if (R.Leftover)
-        W.Note = std::to_string(R.Leftover) + " processes left running";
-      else if (!W.Ok && R.Outcome == "fails")
+      judge(W, R, E);
+      if (W.Note.empty() && !W.Ok && R.Outcome == "fails")
         W.Note = (R.ExitCode ? "exit " + std::to_string(*R.ExitCode) + "; "
                              : std::string()) +
                  lastLine(R.Stderr);

@@ -17,15 +17,11 @@ using namespace cpp;
 /// The related notes of a chain: each call, then the event itself.
 void chain(const Program &P, const Witness &W, const char *Last,
            std::vector<Note> &Out) {
-  for (const Witness *I = &W; I; I = I->Inner) {
-    Note N;
-    N.Loc = P.location(*I->TU, I->At->Where);
-    if (!N.Loc.File)
-      continue;
-    N.Message = I->Inner ? "`" + I->At->Api + "` called here"
-                         : std::string(Last) + " (`" + I->At->Api + "`)";
-    Out.push_back(std::move(N));
-  }
+  for (const Witness *I = &W; I; I = I->Inner)
+    P.addNote(*I->TU, I->At->Where,
+              I->Inner ? "`" + I->At->Api + "` called here"
+                       : std::string(Last) + " (`" + I->At->Api + "`)",
+              Out);
 }
 
 class CxxForkAfterThreadRule final : public CppRule {

@@ -74,31 +74,16 @@ private:
                   "a thread is running at the fork, so the child can block "
                   "forever on a lock that thread held";
     }
-    Note ForkNote;
-    ForkNote.Loc = P.location(TU, Fork.Where);
-    ForkNote.Message = "the child of this `" + Fork.Api + "`";
-    if (ForkNote.Loc.File)
-      F.Related.push_back(std::move(ForkNote));
+    P.addNote(TU, Fork.Where, "the child of this `" + Fork.Api + "`",
+              F.Related);
     const Witness &Start = Thread->innermost();
-    Note T;
-    T.Loc = P.location(*Start.TU, Start.At->Where);
-    T.Message = "thread started here (`" + Start.At->Api + "`)";
-    if (T.Loc.File)
-      F.Related.push_back(std::move(T));
-    for (size_t I = 1; I < S.Via.size(); ++I) {
-      Note N;
-      N.Loc = P.location(*S.Via[I].first, S.Via[I].second->Where);
-      N.Message = "`" + S.Via[I].second->Api + "` called here";
-      if (N.Loc.File)
-        F.Related.push_back(std::move(N));
-    }
-    if (!S.Via.empty()) {
-      Note N;
-      N.Loc = P.location(*S.TU, S.At->Where);
-      N.Message = What + " called here";
-      if (N.Loc.File)
-        F.Related.push_back(std::move(N));
-    }
+    P.addNote(*Start.TU, Start.At->Where,
+              "thread started here (`" + Start.At->Api + "`)", F.Related);
+    for (size_t I = 1; I < S.Via.size(); ++I)
+      P.addNote(*S.Via[I].first, S.Via[I].second->Where,
+                "`" + S.Via[I].second->Api + "` called here", F.Related);
+    if (!S.Via.empty())
+      P.addNote(*S.TU, S.At->Where, What + " called here", F.Related);
     Out.push_back(std::move(F));
   }
 };

@@ -29,11 +29,13 @@ const std::vector<const python::PythonRule *> &pythonRules() {
 
 const cpp::CppRule &cxxForkAfterThreadRule();  // MPG101
 const cpp::CppRule &forkChildUnsafeCallRule(); // MPG102
+const cpp::CppRule &exitInForkChildRule();     // MPG103
 
 const std::vector<const cpp::CppRule *> &cppRules() {
   static const std::vector<const cpp::CppRule *> Rules = {
       &cxxForkAfterThreadRule(),
       &forkChildUnsafeCallRule(),
+      &exitInForkChildRule(),
   };
   return Rules;
 }

@@ -443,7 +443,12 @@ struct Walker {
         return true;
       if (!isAsyncSignalSafe(E.Api))
         Report(Out.Unsafe);
-      return false;
+      // exit() ends the child too, the wrong way (MPG103); so does an
+      // exception leaving the code.
+      bool Exits = E.Api == "exit" || E.Api == "std::exit" || E.Api == "throw";
+      if (Exits && (Out.Exits.empty() || Out.Exits.back().At != &E))
+        Out.Exits.push_back({&TU, &E, Via});
+      return Exits || E.Api == "quick_exit" || E.Api == "std::quick_exit";
     }
     const TranslationUnit *CalleeTU = nullptr;
     const Function *Callee =
@@ -495,6 +500,7 @@ ChildWalk walkChild(const Program &P, const TranslationUnit &TU,
   };
   std::stable_sort(Out.Unsafe.begin(), Out.Unsafe.end(), ByPlace);
   std::stable_sort(Out.Unknown.begin(), Out.Unknown.end(), ByPlace);
+  std::stable_sort(Out.Exits.begin(), Out.Exits.end(), ByPlace);
   return Out;
 }
 

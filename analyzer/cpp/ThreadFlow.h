@@ -83,7 +83,11 @@ struct ChildWalk {
   bool Known = false;             // the fork's child branch was found
   std::vector<ChildStep> Unsafe;  // not async-signal-safe
   std::vector<ChildStep> Unknown; // program functions with no body here
-  bool ReachesEnd = false; // a path leaves the function without exec/_exit
+  /// exit() and throw: they end the child the wrong way (atexit handlers,
+  /// static destructors, inherited stdio buffers flushed again).
+  std::vector<ChildStep> Exits;
+  /// A path leaves the function without exec/_exit, exit or throw.
+  bool ReachesEnd = false;
   bool safe() const { return Known && Unsafe.empty() && Unknown.empty(); }
 };
 

@@ -33,8 +33,10 @@ TEST(RuleSelector, CodeSlugPrefixAndAll) {
   EXPECT_EQ(select({"MPG00"}, {}), (std::set<std::string>{"MPG001", "MPG002"}));
   // ALL is every rule, the off-by-default ones too.
   EXPECT_EQ(select({"ALL"}, {"MPG001"}),
-            (std::set<std::string>{"MPG002", "MPG101", "MPG102", "MPG900"}));
-  EXPECT_EQ(select({"MPG1"}, {}), (std::set<std::string>{"MPG101", "MPG102"}));
+            (std::set<std::string>{"MPG002", "MPG101", "MPG102", "MPG103",
+                                   "MPG900"}));
+  EXPECT_EQ(select({"MPG1"}, {}),
+            (std::set<std::string>{"MPG101", "MPG102", "MPG103"}));
   EXPECT_EQ(select({"cxx-fork-after-thread"}, {}),
             std::set<std::string>{"MPG101"});
   EXPECT_TRUE(select({}, {"MPG"}).empty());

@@ -466,6 +466,15 @@ struct Walker {
 
 } // namespace
 
+void addStepNotes(const Program &P, const ChildStep &S, const std::string &Last,
+                  std::vector<Note> &Out) {
+  for (size_t I = 1; I < S.Via.size(); ++I)
+    P.addNote(*S.Via[I].first, S.Via[I].second->Where,
+              "`" + S.Via[I].second->Api + "` called here", Out);
+  if (!S.Via.empty())
+    P.addNote(*S.TU, S.At->Where, Last, Out);
+}
+
 ChildWalk walkChild(const Program &P, const TranslationUnit &TU,
                     const Function &F, const Event &Fork) {
   ChildWalk Out;

@@ -79,6 +79,12 @@ struct ChildStep {
   std::vector<std::pair<const TranslationUnit *, const Event *>> Via;
 };
 
+/// The related notes of a child step reached through program functions:
+/// each inner call site, then \p Last at the step itself (none for a step
+/// in the child's own code, which the finding points at).
+void addStepNotes(const Program &P, const ChildStep &S, const std::string &Last,
+                  std::vector<Note> &Out);
+
 struct ChildWalk {
   bool Known = false;             // the fork's child branch was found
   std::vector<ChildStep> Unsafe;  // not async-signal-safe

@@ -71,12 +71,7 @@ private:
     if (S.At != &Fork)
       P.addNote(ForkTU, Fork.Where, "the child of this `" + Fork.Api + "`",
                 F.Related);
-    for (size_t I = 1; I < S.Via.size(); ++I)
-      P.addNote(*S.Via[I].first, S.Via[I].second->Where,
-                "`" + S.Via[I].second->Api + "` called here", F.Related);
-    if (!S.Via.empty())
-      P.addNote(*S.TU, S.At->Where, "`" + S.At->Api + "` called here",
-                F.Related);
+    addStepNotes(P, S, "`" + S.At->Api + "` called here", F.Related);
     Out.push_back(std::move(F));
   }
 };

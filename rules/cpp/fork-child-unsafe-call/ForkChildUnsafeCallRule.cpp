@@ -79,11 +79,7 @@ private:
     const Witness &Start = Thread->innermost();
     P.addNote(*Start.TU, Start.At->Where,
               "thread started here (`" + Start.At->Api + "`)", F.Related);
-    for (size_t I = 1; I < S.Via.size(); ++I)
-      P.addNote(*S.Via[I].first, S.Via[I].second->Where,
-                "`" + S.Via[I].second->Api + "` called here", F.Related);
-    if (!S.Via.empty())
-      P.addNote(*S.TU, S.At->Where, What + " called here", F.Related);
+    addStepNotes(P, S, What + " called here", F.Related);
     Out.push_back(std::move(F));
   }
 };

@@ -2,11 +2,9 @@
 #include "cpp/CppRule.h"
 
 #include "core/FileRead.h"
+#include "output/Uri.h"
 
 #include <set>
-
-#include "llvm/ADT/SmallString.h"
-#include "llvm/Support/FileSystem.h"
 
 namespace mpguard {
 namespace cpp {
@@ -66,16 +64,8 @@ Location Program::location(const TranslationUnit &TU, const Range &R) const {
       std::string Text;
       struct stat St;
       if (readWholeFile(Abs, Text, St, 64ull << 20) == 0) {
-        // Displayed relative to the working directory when below it, as
-        // the files discovery names.
-        llvm::SmallString<256> Cwd;
-        std::string Display = Abs;
-        if (!llvm::sys::fs::current_path(Cwd) && Abs.size() > Cwd.size() + 1 &&
-            Abs.compare(0, Cwd.size(), Cwd.str()) == 0 &&
-            Abs[Cwd.size()] == '/')
-          Display = Abs.substr(Cwd.size() + 1);
-        File =
-            std::make_shared<const SourceFile>(Display, Abs, std::move(Text));
+        File = std::make_shared<const SourceFile>(displayPath(Abs), Abs,
+                                                  std::move(Text));
       }
       Files.emplace(Abs, File);
     }

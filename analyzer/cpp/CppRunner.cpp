@@ -5,6 +5,7 @@
 #include "cpp/CppFacts.h"
 #include "cpp/CppRule.h"
 #include "driver/Discovery.h"
+#include "output/Uri.h"
 #include "rules/Registry.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -127,16 +128,6 @@ bool nolintSuppresses(const SourceFile &File, uint32_t Line,
       return true;
   }
   return false;
-}
-
-/// \p Abs relative to the working directory when below it, as discovery
-/// names files.
-std::string displayPath(const std::string &Abs) {
-  llvm::SmallString<256> Cwd;
-  if (!fs::current_path(Cwd) && Abs.size() > Cwd.size() + 1 &&
-      Abs.compare(0, Cwd.size(), Cwd.str()) == 0 && Abs[Cwd.size()] == '/')
-    return Abs.substr(Cwd.size() + 1);
-  return Abs;
 }
 
 struct Chunk {

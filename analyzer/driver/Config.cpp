@@ -14,6 +14,7 @@
 
 #include "core/FileRead.h"
 #include "core/RuleSelector.h"
+#include "output/Uri.h"
 #include "rules/Registry.h"
 #include "rules/meta/unused-suppression/UnusedSuppressionRule.h"
 
@@ -134,15 +135,6 @@ std::string absolutePath(llvm::StringRef P) {
   fs::make_absolute(S);
   path::remove_dots(S, /*remove_dot_dot=*/true);
   return std::string(S.str());
-}
-
-/// \p Abs relative to the working directory when it is below it.
-std::string displayPath(const std::string &Abs) {
-  std::string Cwd = cwd();
-  if (!Cwd.empty() && Abs.size() > Cwd.size() + 1 &&
-      Abs.compare(0, Cwd.size(), Cwd) == 0 && Abs[Cwd.size()] == '/')
-    return Abs.substr(Cwd.size() + 1);
-  return Abs;
 }
 
 size_t editDistance(llvm::StringRef A, llvm::StringRef B) {

@@ -1,6 +1,9 @@
 //===- Uri.cpp ------------------------------------------------------------===//
 #include "output/Uri.h"
 
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -76,6 +79,15 @@ bool pathFromFileUri(std::string_view Uri, std::string &Path) {
       Path.find('\0') != std::string::npos)
     return false;
   return true;
+}
+
+std::string displayPath(std::string_view AbsolutePath) {
+  llvm::SmallString<256> Cwd;
+  std::string Relative;
+  if (!llvm::sys::fs::current_path(Cwd) &&
+      relativeTo(AbsolutePath, Cwd.str(), Relative))
+    return Relative;
+  return std::string(AbsolutePath);
 }
 
 bool relativeTo(std::string_view AbsolutePath, std::string_view Root,

@@ -25,6 +25,10 @@ bool percentDecode(std::string_view Encoded, std::string &Out);
 /// is not absolute or contains a NUL byte.
 bool pathFromFileUri(std::string_view Uri, std::string &Path);
 
+/// \p AbsolutePath relative to the working directory when it lies below
+/// it (as discovery names files on the command line), else unchanged.
+std::string displayPath(std::string_view AbsolutePath);
+
 /// If \p AbsolutePath lies under \p Root, sets \p Relative to the path below
 /// it and returns true.
 bool relativeTo(std::string_view AbsolutePath, std::string_view Root,

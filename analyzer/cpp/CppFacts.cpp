@@ -20,6 +20,12 @@ const char *eventKindName(EventKind K) {
     return "fork";
   case EventKind::Call:
     return "call";
+  case EventKind::Write:
+    return "write";
+  case EventKind::Lock:
+    return "lock";
+  case EventKind::Unlock:
+    return "unlock";
   }
   return "?";
 }
@@ -44,6 +50,19 @@ Value toJson(const TranslationUnit &TU) {
           O["sys"] = true;
         if (E.Child >= 0)
           O["child"] = E.Child;
+        if (!E.Refs.empty()) {
+          Array Refs;
+          for (const std::string &R : E.Refs)
+            Refs.push_back(R);
+          O["refs"] = std::move(Refs);
+        }
+        if (!E.Text.empty()) {
+          O["text"] = E.Text;
+          Array Pieces;
+          for (const TextPiece &P : E.Pieces)
+            Pieces.push_back(Array{P.Offset, rangeJson(P.Where)});
+          O["pieces"] = std::move(Pieces);
+        }
         Events.push_back(std::move(O));
       }
       Array Succs;
@@ -54,6 +73,7 @@ Value toJson(const TranslationUnit &TU) {
     }
     Functions.push_back(Object{{"name", F.Name},
                                {"usr", F.Usr},
+                               {"role", int64_t(F.Role)},
                                {"at", rangeJson(F.Where)},
                                {"entry", F.Entry},
                                {"exit", F.Exit},
@@ -129,6 +149,12 @@ struct Reader {
       E.Kind = EventKind::Fork;
     else if (K == "call")
       E.Kind = EventKind::Call;
+    else if (K == "write")
+      E.Kind = EventKind::Write;
+    else if (K == "lock")
+      E.Kind = EventKind::Lock;
+    else if (K == "unlock")
+      E.Kind = EventKind::Unlock;
     else
       return fail("an unknown event kind '" + K + "'");
     E.System = O->getBoolean("sys").value_or(false);
@@ -137,6 +163,35 @@ struct Reader {
       if (!u32(C, Child) || Child > uint32_t(INT32_MAX))
         return fail("a bad child block");
       E.Child = int32_t(Child);
+    }
+    if (const Value *RV = O->get("refs")) {
+      const Array *Refs = RV->getAsArray();
+      if (!Refs)
+        return fail("bad refs");
+      for (const Value &R : *Refs) {
+        std::optional<llvm::StringRef> S = R.getAsString();
+        if (!S)
+          return fail("bad refs");
+        E.Refs.push_back(S->str());
+      }
+    }
+    if (!str(*O, "text", E.Text, false))
+      return false;
+    if (const Value *PV = O->get("pieces")) {
+      const Array *Pieces = PV->getAsArray();
+      if (!Pieces)
+        return fail("bad pieces");
+      for (const Value &P : *Pieces) {
+        const Array *A = P.getAsArray();
+        TextPiece Piece;
+        if (!A || A->size() != 2 || !u32(&(*A)[0], Piece.Offset) ||
+            Piece.Offset > E.Text.size() ||
+            (!E.Pieces.empty() && Piece.Offset < E.Pieces.back().Offset))
+          return fail("bad pieces");
+        if (!range(&(*A)[1], Piece.Where))
+          return false;
+        E.Pieces.push_back(Piece);
+      }
     }
     return range(O->get("at"), E.Where) && str(*O, "api", E.Api) &&
            str(*O, "var", E.Var, false) && str(*O, "callee", E.Callee, false);
@@ -148,6 +203,11 @@ struct Reader {
         !range(O->get("at"), F.Where) || !u32(O->get("entry"), F.Entry) ||
         !u32(O->get("exit"), F.Exit))
       return Error.empty() ? fail("a bad function") : false;
+    uint32_t Role = 0;
+    if (const Value *RV = O->get("role"))
+      if (!u32(RV, Role) || Role > uint32_t(FunctionRole::StaticInit))
+        return fail("a bad function role");
+    F.Role = FunctionRole(Role);
     const Array *Blocks = O->getArray("blocks");
     if (!Blocks || F.Entry >= Blocks->size() || F.Exit >= Blocks->size())
       return fail("a function without its blocks");

@@ -26,7 +26,7 @@ namespace mpguard {
 namespace cpp {
 
 /// The version of the JSON the frontend writes; the reader refuses others.
-constexpr int FactsFormat = 2;
+constexpr int FactsFormat = 3;
 
 enum class EventKind : uint8_t {
   ThreadStart, // std::thread/jthread with a callable, pthread_create,
@@ -36,6 +36,12 @@ enum class EventKind : uint8_t {
   Fork,        // fork(), vfork(), _Fork(), daemon()
   Call,        // any other call (Callee: the USR of a function the run
                // defines), `new` and `throw` (Api "new", "throw")
+  Write,       // an assignment, ++ or -- (Var: the variable written, "" if
+               // none is named); only in functions that call vfork()
+  Lock,        // a mutex locked (Var: the mutex): pthread_mutex_lock,
+               // m.lock(), std::lock_guard/unique_lock/scoped_lock
+  Unlock,      // a mutex unlocked or re-initialized (Var: the mutex);
+               // a guard's destructor has Api "~" + the guard's type
 };
 const char *eventKindName(EventKind K);
 
@@ -45,16 +51,34 @@ struct Range {
   uint32_t Begin = 0, End = 0;
 };
 
+/// Where a byte of an embedded source's Text comes from: Text[Offset] is
+/// at Where.Begin in the C/C++ file, and the bytes after it follow in
+/// step (to the next piece).
+struct TextPiece {
+  uint32_t Offset = 0;
+  Range Where;
+};
+
 struct Event {
   EventKind Kind;
   Range Where;
   std::string Api;     // "std::thread", "pthread_create", "fork", callee name
-  std::string Var;     // USR of the thread's variable ("" if none)
+  std::string Var;     // USR of the thread's variable ("" if none); Fork:
+                       // of the variable its result is stored in
   std::string Callee;  // Call: the callee's USR, when it has a body here
   bool System = false; // Call: the callee is declared in a system header
   /// Fork: the block where the child's path starts (the branch taken when
   /// the result is 0), or -1 when no test of the result was found.
   int32_t Child = -1;
+  /// Call: per argument, the USR of the program function it names (`f`,
+  /// `&f`, a captureless lambda), "" for the others; empty when none does.
+  std::vector<std::string> Refs;
+  /// Call of PyRun_SimpleString/PyRun_String/py::exec/py::eval with a
+  /// string literal (adjacent literals concatenated): the Python source,
+  /// and where its bytes are in the file (a piece at each literal token
+  /// and each line start).
+  std::string Text;
+  std::vector<TextPiece> Pieces;
 };
 
 struct Block {
@@ -62,9 +86,18 @@ struct Block {
   std::vector<uint32_t> Succs;
 };
 
+enum class FunctionRole : uint8_t {
+  Plain,
+  ModuleInit, // PyInit_<name>: a Python extension's module init (also what
+              // PYBIND11_MODULE and NB_MODULE define)
+  StaticInit, // the dynamic initializer of a variable with static storage
+              // (one block: the initializer's events)
+};
+
 struct Function {
-  std::string Name; // qualified, for messages
+  std::string Name; // qualified, for messages (StaticInit: the variable)
   std::string Usr;
+  FunctionRole Role = FunctionRole::Plain;
   Range Where; // the name
   uint32_t Entry = 0, Exit = 0;
   std::vector<Block> Blocks;

@@ -15,13 +15,17 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtOpenMP.h"
 #include "clang/Analysis/CFG.h"
+#include "clang/Basic/OpenMPKinds.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Basic/TargetInfo.h"
 #include "clang/Index/USRGeneration.h"
 #include "clang/Lex/Lexer.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/JSON.h"
 
 #include <deque>
 #include <map>
@@ -70,6 +74,46 @@ bool isThreadType(QualType T) {
 bool isFutureType(QualType T) {
   const CXXRecordDecl *RD = recordOf(T);
   return RD && (isStd(RD, "future") || isStd(RD, "shared_future"));
+}
+
+/// Library thread pools whose constructor starts the worker threads, and
+/// whose destructor or join() ends them.
+bool isThreadPoolType(QualType T) {
+  const CXXRecordDecl *RD = recordOf(T);
+  if (!RD || !RD->getIdentifier())
+    return false;
+  static const char *const Pools[] = {"boost::asio::thread_pool",
+                                      "boost::asio::static_thread_pool",
+                                      "BS::thread_pool",
+                                      "BS::light_thread_pool",
+                                      "BS::priority_thread_pool",
+                                      "folly::CPUThreadPoolExecutor",
+                                      "folly::IOThreadPoolExecutor"};
+  std::string Name = RD->getQualifiedNameAsString();
+  for (const char *P : Pools)
+    if (Name == P)
+      return true;
+  return false;
+}
+
+bool isMutexType(QualType T) {
+  const CXXRecordDecl *RD = recordOf(T);
+  if (!RD)
+    return false;
+  for (const char *M :
+       {"mutex", "recursive_mutex", "timed_mutex", "recursive_timed_mutex",
+        "shared_mutex", "shared_timed_mutex"})
+    if (isStd(RD, M))
+      return true;
+  return false;
+}
+
+/// std::lock_guard, unique_lock, scoped_lock, shared_lock: they lock what
+/// they are constructed with and unlock it when destroyed.
+bool isLockGuardType(QualType T) {
+  const CXXRecordDecl *RD = recordOf(T);
+  return RD && (isStd(RD, "lock_guard") || isStd(RD, "unique_lock") ||
+                isStd(RD, "scoped_lock") || isStd(RD, "shared_lock"));
 }
 
 /// A container (vector, list, deque, array...) of std::thread.
@@ -139,10 +183,19 @@ public:
     Parents = std::make_unique<ParentMap>(FD->getBody());
     LoopJoins.clear();
     Forks.clear();
+    HasVfork = false;
+    for (const CFGBlock *B : *G)
+      for (const CFGElement &E : *B)
+        if (std::optional<CFGStmt> S = E.getAs<CFGStmt>())
+          if (const auto *C = dyn_cast<CallExpr>(S->getStmt()))
+            HasVfork |= isCFunction(C->getDirectCallee(), "vfork");
 
     Function F;
     F.Name = FD->getQualifiedNameAsString();
     F.Usr = usrOf(FD->getCanonicalDecl());
+    if (FD->getIdentifier() && FD->getName().starts_with("PyInit_") &&
+        FD->isExternC())
+      F.Role = FunctionRole::ModuleInit;
     F.Where = range(FD->getLocation(), FD->getLocation());
     F.Entry = G->getEntry().getBlockID();
     F.Exit = G->getExit().getBlockID();
@@ -156,11 +209,7 @@ public:
           classify(S->getStmt(), Out.Events);
         else if (std::optional<CFGAutomaticObjDtor> D =
                      E.getAs<CFGAutomaticObjDtor>())
-          if (const VarDecl *V = D->getVarDecl();
-              V && recordOf(V->getType()) &&
-              isStd(recordOf(V->getType()), "jthread"))
-            Out.Events.push_back(event(EventKind::ThreadJoin, V->getLocation(),
-                                       V->getLocation(), "std::jthread", V));
+          destroyed(D->getVarDecl(), Out.Events);
       }
       if (const Stmt *T = B->getTerminatorStmt())
         if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(T))
@@ -181,6 +230,44 @@ public:
     TU.Functions.push_back(std::move(F));
   }
 
+  /// The dynamic initializer of a variable with static storage (a global,
+  /// a namespace member, a static data member; not a function's static,
+  /// which runs on first use): one block holding the initializer's events,
+  /// kept when there are any.
+  void staticInit(const VarDecl *V) {
+    const Expr *Init = V->getInit();
+    if (!Init || !V->hasGlobalStorage() || V->isStaticLocal() ||
+        V->getDeclContext()->isDependentContext() || V->isInvalidDecl() ||
+        Init->isValueDependent() || V->hasConstantInitialization())
+      return;
+    SourceLocation Loc = SM.getExpansionLoc(V->getLocation());
+    if (Loc.isInvalid() || SM.isInSystemHeader(Loc))
+      return;
+    if (!Done.insert(V->getCanonicalDecl()).second)
+      return;
+    std::vector<const Stmt *> Order; // post-order: operands before operators
+    postOrder(Init, Order);
+    Parents = std::make_unique<ParentMap>(const_cast<Expr *>(Init));
+    Forks.clear();
+    HasVfork = false;
+    Block B;
+    for (const Stmt *S : Order)
+      classify(S, B.Events);
+    if (B.Events.empty())
+      return;
+    Function F;
+    F.Name = V->getQualifiedNameAsString();
+    F.Usr = "static-init:" + usrOf(V->getCanonicalDecl());
+    F.Role = FunctionRole::StaticInit;
+    F.Where = range(V->getLocation(), V->getLocation());
+    B.Succs.push_back(1);
+    F.Blocks.push_back(std::move(B));
+    F.Blocks.emplace_back();
+    F.Entry = 0;
+    F.Exit = 1;
+    TU.Functions.push_back(std::move(F));
+  }
+
 private:
   ASTContext &Ctx;
   SourceManager &SM;
@@ -197,6 +284,184 @@ private:
   };
   std::vector<PendingFork> Forks;
   unsigned CurrentBlock = 0;
+  bool HasVfork = false; // writes are recorded (MPG104)
+
+  static void postOrder(const Stmt *S, std::vector<const Stmt *> &Out) {
+    if (!S)
+      return;
+    if (!isa<LambdaExpr>(S)) // a lambda's body is a function of its own
+      for (const Stmt *C : S->children())
+        postOrder(C, Out);
+    Out.push_back(S);
+  }
+
+  /// A variable leaving scope: a jthread or a thread pool joins, a lock
+  /// guard unlocks.
+  void destroyed(const VarDecl *V, std::vector<Event> &Out) {
+    if (!V)
+      return;
+    const CXXRecordDecl *RD = recordOf(V->getType());
+    if (!RD || V->getType()->isPointerType() || V->getType()->isReferenceType())
+      return;
+    if (isStd(RD, "jthread") || isThreadPoolType(V->getType())) {
+      Out.push_back(event(EventKind::ThreadJoin, V->getLocation(),
+                          V->getLocation(),
+                          isStd(RD, "jthread") ? "std::jthread"
+                                               : RD->getQualifiedNameAsString(),
+                          V));
+      return;
+    }
+    if (isLockGuardType(V->getType()) && V->getInit())
+      if (const auto *CE = dyn_cast<CXXConstructExpr>(strip(V->getInit())))
+        for (const ValueDecl *M : guardedMutexes(CE))
+          Out.push_back(event(EventKind::Unlock, V->getLocation(),
+                              V->getLocation(),
+                              "~" + RD->getQualifiedNameAsString(), M));
+  }
+
+  /// The mutexes a lock guard's construction locks (none for
+  /// std::defer_lock, std::adopt_lock, std::try_to_lock).
+  std::vector<const ValueDecl *> guardedMutexes(const CXXConstructExpr *CE) {
+    std::vector<const ValueDecl *> Out;
+    for (const Expr *A : CE->arguments()) {
+      const CXXRecordDecl *Tag = recordOf(A->getType());
+      if (Tag && (isStd(Tag, "defer_lock_t") || isStd(Tag, "adopt_lock_t") ||
+                  isStd(Tag, "try_to_lock_t")))
+        return {};
+      if (const ValueDecl *M = varOf(A))
+        Out.push_back(M);
+    }
+    return Out;
+  }
+
+  /// The program function an argument names: `f`, `&f`, or a lambda
+  /// converted to a function pointer.
+  const FunctionDecl *functionRef(const Expr *E) {
+    for (int Depth = 0; E && Depth < 8; ++Depth) {
+      E = E->IgnoreParenImpCasts();
+      if (const auto *U = dyn_cast<UnaryOperator>(E);
+          U && U->getOpcode() == UO_AddrOf) {
+        E = U->getSubExpr();
+        continue;
+      }
+      if (const auto *D = dyn_cast<DeclRefExpr>(E))
+        return dyn_cast<FunctionDecl>(D->getDecl());
+      if (const auto *L = dyn_cast<LambdaExpr>(E))
+        return L->getCallOperator();
+      if (const auto *M = dyn_cast<CXXMemberCallExpr>(E)) {
+        // The lambda's conversion to a function pointer.
+        if (isa_and_nonnull<CXXConversionDecl>(M->getMethodDecl())) {
+          E = M->getImplicitObjectArgument();
+          continue;
+        }
+        return nullptr;
+      }
+      if (const auto *C = dyn_cast<CXXConstructExpr>(E);
+          C && C->getNumArgs() == 1) {
+        E = C->getArg(0);
+        continue;
+      }
+      if (const auto *C = dyn_cast<MaterializeTemporaryExpr>(E)) {
+        E = C->getSubExpr();
+        continue;
+      }
+      return nullptr;
+    }
+    return nullptr;
+  }
+
+  /// The USR of a program function's definition (not in a system header).
+  std::string definitionUsr(const FunctionDecl *FD) {
+    const FunctionDecl *Def = nullptr;
+    if (!FD || !FD->hasBody(Def) || !Def || Def->isImplicit() ||
+        SM.isInSystemHeader(SM.getExpansionLoc(Def->getLocation())))
+      return "";
+    return usrOf(Def->getCanonicalDecl());
+  }
+
+  /// The string literal an argument is (through conversions to
+  /// pybind11::str and the like).
+  const StringLiteral *literalArg(const Expr *E) {
+    for (int Depth = 0; E && Depth < 8; ++Depth) {
+      E = E->IgnoreParenImpCasts();
+      if (const auto *L = dyn_cast<StringLiteral>(E))
+        return L;
+      if (const auto *C = dyn_cast<CXXConstructExpr>(E);
+          C && C->getNumArgs() >= 1) {
+        E = C->getArg(0);
+        continue;
+      }
+      if (const auto *C = dyn_cast<MaterializeTemporaryExpr>(E)) {
+        E = C->getSubExpr();
+        continue;
+      }
+      if (const auto *C = dyn_cast<CXXBindTemporaryExpr>(E)) {
+        E = C->getSubExpr();
+        continue;
+      }
+      if (const auto *C = dyn_cast<CXXFunctionalCastExpr>(E)) {
+        E = C->getSubExpr();
+        continue;
+      }
+      return nullptr;
+    }
+    return nullptr;
+  }
+
+  /// Python source handed to the interpreter as a literal: the text, with
+  /// a piece at each literal token and each line start.
+  void embeddedSource(const StringLiteral *L, Event &Ev) {
+    if (!L || !(L->isOrdinary() || L->isUTF8()))
+      return;
+    std::string Text = L->getString().str();
+    if (Text.empty() || !llvm::json::isUTF8(Text) ||
+        Text.find('\0') != std::string::npos)
+      return;
+    const LangOptions &LO = Ctx.getLangOpts();
+    const TargetInfo &TI = Ctx.getTargetInfo();
+    std::vector<uint32_t> Starts{0};
+    for (uint32_t I = 0; I + 1 < Text.size(); ++I)
+      if (Text[I] == '\n')
+        Starts.push_back(I + 1);
+    // Token starts: the first byte of each token, found by bisection.
+    unsigned Tokens = L->getNumConcatenated();
+    if (Tokens > 1 && Tokens < 4096) {
+      auto TokenOf = [&](uint32_t Byte) {
+        unsigned Tok = 0, TokByte = 0;
+        L->getLocationOfByte(Byte, SM, LO, TI, &Tok, &TokByte);
+        return Tok;
+      };
+      uint32_t Lo = 0;
+      for (unsigned T = 1; T < Tokens; ++T) {
+        uint32_t A = Lo, B = uint32_t(Text.size());
+        while (A < B) {
+          uint32_t Mid = A + (B - A) / 2;
+          if (TokenOf(Mid) < T)
+            A = Mid + 1;
+          else
+            B = Mid;
+        }
+        if (A >= Text.size())
+          break;
+        Starts.push_back(A);
+        Lo = A;
+      }
+    }
+    std::sort(Starts.begin(), Starts.end());
+    Starts.erase(std::unique(Starts.begin(), Starts.end()), Starts.end());
+    for (uint32_t Off : Starts) {
+      // Where the literal is written, also as a macro's argument.
+      SourceLocation At = SM.getFileLoc(L->getLocationOfByte(Off, SM, LO, TI));
+      if (At.isInvalid())
+        return;
+      TextPiece P;
+      P.Offset = Off;
+      P.Where.File = fileIndex(SM.getFileID(At));
+      P.Where.Begin = P.Where.End = SM.getFileOffset(At);
+      Ev.Pieces.push_back(P);
+    }
+    Ev.Text = std::move(Text);
+  }
 
   uint32_t fileIndex(FileID FID) {
     OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID);
@@ -306,6 +571,29 @@ public:
 
 private:
   void classify(const Stmt *S, std::vector<Event> &Out) {
+    if (const auto *D = dyn_cast<OMPExecutableDirective>(S)) {
+      // The OpenMP runtime keeps the team's threads after the region: they
+      // are never joined.
+      if (isOpenMPParallelDirective(D->getDirectiveKind()))
+        Out.push_back(event(EventKind::ThreadStart, D->getBeginLoc(),
+                            D->getBeginLoc(), "#pragma omp parallel"));
+      return;
+    }
+    if (HasVfork) {
+      const Expr *Target = nullptr;
+      if (const auto *B = dyn_cast<BinaryOperator>(S); B && B->isAssignmentOp())
+        Target = B->getLHS();
+      else if (const auto *U = dyn_cast<UnaryOperator>(S);
+               U && U->isIncrementDecrementOp())
+        Target = U->getSubExpr();
+      if (Target) {
+        const ValueDecl *V = varOf(Target);
+        Event Ev = event(EventKind::Write, S->getBeginLoc(), S->getEndLoc(),
+                         V && V->getIdentifier() ? V->getName().str() : "", V);
+        Out.push_back(std::move(Ev));
+        return;
+      }
+    }
     if (const auto *N = dyn_cast<CXXNewExpr>(S)) {
       Event Ev =
           event(EventKind::Call, N->getBeginLoc(), N->getEndLoc(), "new");
@@ -329,6 +617,19 @@ private:
                               CE->getEndLoc(),
                               "std::" + Ctor->getParent()->getNameAsString(),
                               initializedVar(CE)));
+        return;
+      }
+      if (isThreadPoolType(CE->getType()) && !Ctor->isCopyOrMoveConstructor()) {
+        Out.push_back(event(
+            EventKind::ThreadStart, CE->getBeginLoc(), CE->getEndLoc(),
+            Ctor->getParent()->getQualifiedNameAsString(), initializedVar(CE)));
+        return;
+      }
+      if (isLockGuardType(CE->getType()) && !Ctor->isCopyOrMoveConstructor()) {
+        for (const ValueDecl *M : guardedMutexes(CE))
+          Out.push_back(event(EventKind::Lock, CE->getBeginLoc(),
+                              CE->getEndLoc(), Ctor->getQualifiedNameAsString(),
+                              M));
         return;
       }
       call(CE, Ctor, CE->getBeginLoc(), CE->getEndLoc(), Out);
@@ -367,6 +668,22 @@ private:
                             varOf(Obj)));
         return;
       }
+      if (Obj && isThreadPoolType(Obj->getType()) && Name == "join") {
+        Out.push_back(event(EventKind::ThreadJoin, Call->getBeginLoc(),
+                            Call->getEndLoc(), MD->getQualifiedNameAsString(),
+                            varOf(Obj)));
+        return;
+      }
+      if (Obj && isMutexType(Obj->getType()) &&
+          (Name == "lock" || Name == "try_lock" || Name == "lock_shared" ||
+           Name == "try_lock_shared" || Name == "unlock" ||
+           Name == "unlock_shared")) {
+        Out.push_back(event(Name.starts_with("unlock") ? EventKind::Unlock
+                                                       : EventKind::Lock,
+                            Call->getBeginLoc(), Call->getEndLoc(),
+                            MD->getQualifiedNameAsString(), varOf(Obj)));
+        return;
+      }
       if (Obj && isThreadContainer(Obj->getType()) && Name == "emplace_back" &&
           M->getNumArgs() >= 1 && !isThreadType(M->getArg(0)->getType())) {
         Out.push_back(event(EventKind::ThreadStart, Call->getBeginLoc(),
@@ -390,13 +707,32 @@ private:
       Out.push_back(std::move(J));
       return;
     }
+    for (const char *Lock :
+         {"pthread_mutex_lock", "pthread_mutex_trylock",
+          "pthread_mutex_timedlock", "pthread_rwlock_rdlock",
+          "pthread_rwlock_wrlock", "pthread_rwlock_tryrdlock",
+          "pthread_rwlock_trywrlock", "pthread_spin_lock"})
+      if (isCFunction(FD, Lock) && Call->getNumArgs() >= 1) {
+        Out.push_back(event(EventKind::Lock, Call->getBeginLoc(),
+                            Call->getEndLoc(), Lock, varOf(Call->getArg(0))));
+        return;
+      }
+    for (const char *Unlock :
+         {"pthread_mutex_unlock", "pthread_mutex_init", "pthread_rwlock_unlock",
+          "pthread_rwlock_init", "pthread_spin_unlock", "pthread_spin_init"})
+      if (isCFunction(FD, Unlock) && Call->getNumArgs() >= 1) {
+        Out.push_back(event(EventKind::Unlock, Call->getBeginLoc(),
+                            Call->getEndLoc(), Unlock, varOf(Call->getArg(0))));
+        return;
+      }
     for (const char *Fork : {"fork", "vfork", "_Fork", "daemon"})
       if (isCFunction(FD, Fork)) {
+        const ValueDecl *Pid =
+            std::string(Fork) == "daemon" ? nullptr : initializedVar(Call);
         Out.push_back(event(EventKind::Fork, Call->getBeginLoc(),
-                            Call->getEndLoc(), Fork));
+                            Call->getEndLoc(), Fork, Pid));
         if (std::string(Fork) != "daemon")
-          Forks.push_back(
-              {CurrentBlock, Out.size() - 1, Call, initializedVar(Call)});
+          Forks.push_back({CurrentBlock, Out.size() - 1, Call, Pid});
         return;
       }
     if (isStd(FD, "async") && Call->getNumArgs() >= 2) {
@@ -520,18 +856,36 @@ private:
   /// outside system headers (rules follow it through its summary).
   void call(const Expr *E, const FunctionDecl *FD, SourceLocation B,
             SourceLocation End, std::vector<Event> &Out) {
-    (void)E;
     if (!FD || FD->isImplicit() || FD->isTrivial())
       return;
     if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD);
         Ctor && Ctor->isTrivial())
       return;
-    Event Ev = event(EventKind::Call, B, End, FD->getQualifiedNameAsString());
+    std::string Name = FD->getQualifiedNameAsString();
+    Event Ev = event(EventKind::Call, B, End, Name);
     Ev.System = SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation()));
-    const FunctionDecl *Def = nullptr;
-    if (FD->hasBody(Def) && Def && !Def->isImplicit() &&
-        !SM.isInSystemHeader(SM.getExpansionLoc(Def->getLocation())))
-      Ev.Callee = usrOf(Def->getCanonicalDecl());
+    Ev.Callee = definitionUsr(FD);
+    llvm::ArrayRef<const Expr *> Args;
+    if (const auto *C = dyn_cast<CallExpr>(E))
+      Args = llvm::ArrayRef(C->getArgs(), C->getNumArgs());
+    else if (const auto *C = dyn_cast<CXXConstructExpr>(E))
+      Args = llvm::ArrayRef(C->getArgs(), C->getNumArgs());
+    bool AnyRef = false;
+    for (const Expr *A : Args) {
+      std::string Usr = definitionUsr(functionRef(A));
+      AnyRef |= !Usr.empty();
+      Ev.Refs.push_back(std::move(Usr));
+    }
+    if (!AnyRef)
+      Ev.Refs.clear();
+    llvm::StringRef Short =
+        FD->getIdentifier() ? FD->getName() : llvm::StringRef();
+    bool RunsPython = (Short.starts_with("PyRun_Simple") ||
+                       Short.starts_with("PyRun_String")) ||
+                      ((Short == "exec" || Short == "eval") &&
+                       llvm::StringRef(Name).starts_with("pybind11::"));
+    if (RunsPython && !Args.empty())
+      embeddedSource(literalArg(Args[0]), Ev);
     Out.push_back(std::move(Ev));
   }
 };
@@ -544,6 +898,11 @@ public:
 
   bool VisitCXXForRangeStmt(CXXForRangeStmt *S) {
     X.LoopVarOwner[S->getLoopVariable()] = S;
+    return true;
+  }
+  bool VisitVarDecl(VarDecl *V) {
+    if (V->hasGlobalStorage() && !V->isStaticLocal() && V->getInit())
+      StaticInits.push_back(V);
     return true;
   }
   bool TraverseFunctionDecl(FunctionDecl *FD) { return traverse(FD); }
@@ -562,6 +921,7 @@ public:
   /// Functions are extracted after the traversal of their body filled
   /// LoopVarOwner.
   std::vector<const FunctionDecl *> Pending;
+  std::vector<const VarDecl *> StaticInits;
 
 private:
   Extractor &X;
@@ -591,6 +951,8 @@ void extractFacts(ASTContext &Ctx, TranslationUnit &TU) {
   V.TraverseDecl(Ctx.getTranslationUnitDecl());
   for (const FunctionDecl *FD : V.Pending)
     X.function(FD);
+  for (const VarDecl *VD : V.StaticInits)
+    X.staticInit(VD);
 }
 
 } // namespace cpp

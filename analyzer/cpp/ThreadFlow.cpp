@@ -15,8 +15,23 @@ using State = std::map<std::string, const Witness *>;
 
 } // namespace
 
+/// The embedded interpreter's life: what starts (or resumes) it, and what
+/// ends it or prepares it for a fork.
+static bool startsInterpreter(llvm::StringRef Api) {
+  return Api == "Py_Initialize" || Api == "Py_InitializeEx" ||
+         Api == "Py_InitializeFromConfig" ||
+         Api == "pybind11::initialize_interpreter" ||
+         Api == "pybind11::scoped_interpreter::scoped_interpreter" ||
+         Api == "PyOS_AfterFork_Parent" || Api == "PyOS_AfterFork_Child";
+}
+static bool stopsInterpreter(llvm::StringRef Api) {
+  return Api == "Py_Finalize" || Api == "Py_FinalizeEx" ||
+         Api == "pybind11::finalize_interpreter" || Api == "PyOS_BeforeFork";
+}
+
 struct ThreadFlow::Impl {
   const Program &P;
+  Tracked What = Tracked::Threads;
   std::map<const Function *, const Witness *> Leaves, Forks;
   std::deque<Witness> Witnesses; // stable addresses
   std::map<std::pair<const Event *, const Witness *>, const Witness *> Of;
@@ -41,6 +56,17 @@ struct ThreadFlow::Impl {
 
   void transfer(const TranslationUnit *TU, const Function *F, const Event &E,
                 State &S) {
+    if (What == Tracked::Interpreter) {
+      if (E.Kind != EventKind::Call)
+        return;
+      if (startsInterpreter(E.Api))
+        S.emplace("python", witness(TU, F, &E, nullptr));
+      else if (stopsInterpreter(E.Api))
+        S.erase("python");
+      else if (auto It = Leaves.find(callee(TU, E)); It != Leaves.end())
+        S.emplace("python", witness(TU, F, &E, It->second));
+      return;
+    }
     switch (E.Kind) {
     case EventKind::ThreadStart:
       S.emplace(E.Var.empty() ? "@" + std::to_string(E.Where.File) + ":" +
@@ -57,6 +83,9 @@ struct ThreadFlow::Impl {
         S.emplace("@call:" + E.Callee, witness(TU, F, &E, It->second));
       break;
     case EventKind::Fork:
+    case EventKind::Write:
+    case EventKind::Lock:
+    case EventKind::Unlock:
       break;
     }
   }
@@ -151,7 +180,9 @@ struct ThreadFlow::Impl {
   }
 };
 
-ThreadFlow::ThreadFlow(const Program &P) : I(std::make_unique<Impl>(P)) {
+ThreadFlow::ThreadFlow(const Program &P, Tracked What)
+    : I(std::make_unique<Impl>(P)) {
+  I->What = What;
   I->summarize();
   I->collect(Found);
 }
@@ -161,6 +192,11 @@ ThreadFlow::~ThreadFlow() = default;
 const Witness *ThreadFlow::threadAt(const Event *Fork) const {
   auto It = I->ThreadAtFork.find(Fork);
   return It == I->ThreadAtFork.end() ? nullptr : It->second;
+}
+
+const Witness *ThreadFlow::leftRunning(const Function *F) const {
+  auto It = I->Leaves.find(F);
+  return It == I->Leaves.end() ? nullptr : It->second;
 }
 
 bool isAsyncSignalSafe(llvm::StringRef Name) {
@@ -431,7 +467,15 @@ struct Walker {
     switch (E.Kind) {
     case EventKind::ThreadStart:
     case EventKind::ThreadJoin:
+    case EventKind::Lock:
       Report(Out.Unsafe);
+      return false;
+    case EventKind::Unlock:
+      // A guard's release is reported at its lock.
+      if (!llvm::StringRef(E.Api).starts_with("~"))
+        Report(Out.Unsafe);
+      return false;
+    case EventKind::Write:
       return false;
     case EventKind::Fork:
       return false; // a fork in the child: its own child is checked apart

@@ -41,7 +41,13 @@ struct Witness {
 
 class ThreadFlow {
 public:
-  explicit ThreadFlow(const Program &P);
+  /// What "running" means: threads (started, not yet joined), or an
+  /// embedded Python interpreter (Py_Initialize*/pybind11's interpreter,
+  /// until Py_Finalize*; PyOS_BeforeFork() prepares it for the fork that
+  /// follows, PyOS_AfterFork_Parent/Child() resume it). The witnesses
+  /// below then name the interpreter's initialization.
+  enum class Tracked { Threads, Interpreter };
+  explicit ThreadFlow(const Program &P, Tracked What = Tracked::Threads);
   ~ThreadFlow();
 
   struct ForkAfterThread {
@@ -58,6 +64,9 @@ public:
   }
   /// The running thread at a fork event, or null.
   const Witness *threadAt(const Event *Fork) const;
+  /// A thread \p F may leave running when it returns (its own, or one of
+  /// its callees'), or null.
+  const Witness *leftRunning(const Function *F) const;
 
 private:
   struct Impl;

@@ -13,7 +13,7 @@ JOBS ?= $(shell nproc)
 APT_PACKAGES := cmake ninja-build g++ make python3 python3-jsonschema \
                 llvm-19-dev llvm-19-tools libclang-19-dev libclang-cpp19-dev clang-19 \
                 libclang-rt-19-dev libgtest-dev googletest pre-commit \
-                libtomlplusplus-dev neovim
+                libtomlplusplus-dev neovim python3-dev pybind11-dev
 
 STAMP_DIR := .stamps
 
@@ -61,12 +61,12 @@ build: setup $(BUILD_DIR)/build.ninja
 # --- the two README commands -----------------------------------------------
 run: build
 	@echo "== mpguard check on the bundled bad examples (findings expected) =="
-	@./$(BUILD_DIR)/mpguard check rules/python/*/bad.py rules/cpp/*/bad.cpp -- -std=c++17 -pthread; \
+	@./$(BUILD_DIR)/mpguard check rules/python/*/bad.py rules/cpp/*/bad.cpp -- -std=c++17 -pthread $$(python3-config --includes); \
 	  status=$$?; \
 	  if [ $$status -ne 1 ]; then echo "expected findings (exit 1), got exit $$status"; exit 1; fi
 	@echo
 	@echo "== mpguard check on the bundled fixed examples (clean expected) =="
-	@./$(BUILD_DIR)/mpguard check rules/python/*/fixed.py rules/cpp/*/fixed.cpp -- -std=c++17 -pthread
+	@./$(BUILD_DIR)/mpguard check rules/python/*/fixed.py rules/cpp/*/fixed.cpp -- -std=c++17 -pthread $$(python3-config --includes)
 
 # One CTest run, so one summary line: the sanitizer suite and the fuzzing
 # smoke test are CTest entries (label "ci") of the main build.

@@ -27,15 +27,23 @@ const std::vector<const python::PythonRule *> &pythonRules() {
   return Rules;
 }
 
-const cpp::CppRule &cxxForkAfterThreadRule();  // MPG101
-const cpp::CppRule &forkChildUnsafeCallRule(); // MPG102
-const cpp::CppRule &exitInForkChildRule();     // MPG103
+const cpp::CppRule &cxxForkAfterThreadRule();            // MPG101
+const cpp::CppRule &forkChildUnsafeCallRule();           // MPG102
+const cpp::CppRule &exitInForkChildRule();               // MPG103
+const cpp::CppRule &vforkChildMisuseRule();              // MPG104
+const cpp::CppRule &embeddedPythonMultiprocessingRule(); // MPG105
+const cpp::CppRule &extensionThreadsAtImportRule();      // MPG106
+const cpp::CppRule &atforkHandlerUnsafeRule();           // MPG107
 
 const std::vector<const cpp::CppRule *> &cppRules() {
   static const std::vector<const cpp::CppRule *> Rules = {
       &cxxForkAfterThreadRule(),
       &forkChildUnsafeCallRule(),
       &exitInForkChildRule(),
+      &vforkChildMisuseRule(),
+      &embeddedPythonMultiprocessingRule(),
+      &extensionThreadsAtImportRule(),
+      &atforkHandlerUnsafeRule(),
   };
   return Rules;
 }

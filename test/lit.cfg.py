@@ -44,6 +44,11 @@ config.substitutions.append(("%sarif_schema", params.get("sarif_schema", "")))
 config.substitutions.append(("%tools", tools))
 # The interpreter that runs Python programs under test (first on PATH).
 config.substitutions.append(("%python", "python3"))
+# The Python headers, for C/C++ tests of extensions and embedding
+# (python3-dev; pybind11-dev installs into /usr/include).
+import sysconfig
+config.substitutions.append(
+    ("%pyinc_flags", "-I" + sysconfig.get_paths()["include"]))
 
 # Optional tools: tests that need one say `REQUIRES: NAME`.
 if shutil.which("dpkg-deb"):

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,14 @@ public:
   /// read.
   void addNote(const TranslationUnit &TU, const Range &R, std::string Message,
                std::vector<Note> &Out) const;
+
+  /// What the run is configured for, for rules that analyze embedded
+  /// Python (MPG105): the enabled rule codes (the Python rules among them
+  /// run on the embedded source), and the configured platforms whose
+  /// default start method is not fork for the targeted Python versions
+  /// ("macos: spawn (3.9-3.14)"; empty when fork everywhere).
+  std::set<std::string> Enabled;
+  std::vector<std::string> NonForkDefaults;
 
 private:
   std::vector<TranslationUnit> TUs;

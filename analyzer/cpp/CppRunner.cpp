@@ -42,10 +42,14 @@ bool isCppPath(const std::string &Path) {
 }
 
 bool cppPrefilter(std::string_view Bytes) {
-  // Without a fork there is nothing for the rules to report in a TU whose
-  // own text never mentions one: a header's fork is found through the TU
-  // that names it.
-  static const char *const Needles[] = {"fork", "daemon"};
+  // Without a fork (vfork, pthread_atfork), a Python extension's module
+  // init or Python source handed to an embedded interpreter there is
+  // nothing for the rules to report in a TU whose own text never mentions
+  // one: a header's fork is found through the TU that names it.
+  static const char *const Needles[] = {
+      "fork",           "daemon",         "PyInit_",  "PYBIND11_MODULE",
+      "NB_MODULE",      "PyRun_",         "py::exec", "py::eval",
+      "pybind11::exec", "pybind11::eval", "nb::exec", "nanobind::exec"};
   for (const char *N : Needles)
     if (Bytes.find(N) != std::string_view::npos)
       return true;
@@ -295,6 +299,8 @@ void runCppRules(const std::vector<const InputFile *> &Files,
                     "with a neighbour's command; skipped\n";
 
   cpp::Program P(std::move(Units));
+  P.Enabled = Enabled;
+  P.NonForkDefaults = Options.NonForkDefaults;
   std::vector<Finding> Found;
   for (const cpp::CppRule *R : Rules)
     R->check(P, Found);

@@ -26,6 +26,9 @@ struct CppRunOptions {
   bool HaveFlags = false;         // `--` given
   std::vector<std::string> Flags; // after `--`
   unsigned Jobs = 1;              // frontend processes at once
+  /// Platforms whose default start method is not fork for the targeted
+  /// Python versions (Program::NonForkDefaults).
+  std::vector<std::string> NonForkDefaults;
 };
 
 struct CppRunResult {

@@ -176,6 +176,7 @@ public:
       return;
     CFG::BuildOptions BO;
     BO.AddImplicitDtors = true;
+    BO.AddInitializers = true; // member initializers start threads too
     BO.setAllAlwaysAdd();
     std::unique_ptr<CFG> G = CFG::buildCFG(FD, FD->getBody(), &Ctx, BO);
     if (!G)

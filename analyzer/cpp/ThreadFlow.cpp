@@ -194,6 +194,15 @@ const Witness *ThreadFlow::threadAt(const Event *Fork) const {
   return It == I->ThreadAtFork.end() ? nullptr : It->second;
 }
 
+void addWitnessNotes(const Program &P, const Witness &W, const char *Last,
+                     std::vector<Note> &Out) {
+  for (const Witness *I = &W; I; I = I->Inner)
+    P.addNote(*I->TU, I->At->Where,
+              I->Inner ? "`" + I->At->Api + "` called here"
+                       : std::string(Last) + " (`" + I->At->Api + "`)",
+              Out);
+}
+
 const Witness *ThreadFlow::leftRunning(const Function *F) const {
   auto It = I->Leaves.find(F);
   return It == I->Leaves.end() ? nullptr : It->second;

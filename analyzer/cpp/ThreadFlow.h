@@ -39,6 +39,11 @@ struct Witness {
   }
 };
 
+/// The related notes of a witness chain: each call, then the event itself
+/// (\p Last, with its API).
+void addWitnessNotes(const Program &P, const Witness &W, const char *Last,
+                     std::vector<Note> &Out);
+
 class ThreadFlow {
 public:
   /// What "running" means: threads (started, not yet joined), or an

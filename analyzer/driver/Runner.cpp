@@ -494,6 +494,15 @@ void runCheck(const Options &O, const Configuration &Config, Report &R) {
     CO.HaveFlags = O.HaveCxxFlags;
     CO.Flags = O.CxxFlags;
     CO.Jobs = Strategy.compute_thread_count();
+    for (Platform P : Config.Platforms)
+      for (unsigned Minor = Config.TargetMinor; Minor <= MaxTargetMinor;
+           ++Minor)
+        if (std::string_view(defaultStartMethod(P, Minor)) != "fork") {
+          CO.NonForkDefaults.push_back(
+              std::string(platformName(P)) + ": " +
+              defaultStartMethods(P, Config.TargetMinor));
+          break;
+        }
     CppRunResult CR;
     runCppRules(Cpp, EnabledCodes, CO, CR);
     R.FilesAnalyzed += CR.Analyzed;

@@ -199,7 +199,9 @@ struct Event {
   bool Guarded = false;
   bool Force = false; // set_start_method(..., force=True)
   std::string What;   // source text of the callee, for messages
-  std::string Target; // ExternalCall: qualified name; SetStartMethod: method
+  std::string Target; // ExternalCall: qualified name; SetStartMethod: method;
+                      // ProcessStart: the start method the code names
+                      // ("spawn", "forkserver"; "" for the default)
   ScopeId Callee = NoScope; // LocalCall
 };
 

@@ -400,10 +400,12 @@ private:
         M.Events.push_back(std::move(Ev));
         return;
       }
-      if (startsProcessesWhenCalled(Callee.Name) &&
-          startMethodOf(Callee, Call, S) != "fork") {
-        M.Events.push_back(makeEvent(EventKind::ProcessStart, S, Index, false,
-                                     Call.Range, What));
+      if (std::string Method = startMethodOf(Callee, Call, S);
+          startsProcessesWhenCalled(Callee.Name) && Method != "fork") {
+        Event Ev = makeEvent(EventKind::ProcessStart, S, Index, false,
+                             Call.Range, What);
+        Ev.Target = std::move(Method);
+        M.Events.push_back(std::move(Ev));
         return;
       }
       if (!isKnownLibraryName(Canon)) {
@@ -441,9 +443,12 @@ private:
       Value Obj = resolve(CalleeExpr.Base, S.In, Call.Range.Begin);
       if (Obj.K == Value::Instance &&
           startsProcessesOnMethod(Obj.Name, CalleeExpr.Text) &&
-          Obj.Context != "fork")
-        M.Events.push_back(makeEvent(EventKind::ProcessStart, S, Index, false,
-                                     Call.Range, What));
+          Obj.Context != "fork") {
+        Event Ev = makeEvent(EventKind::ProcessStart, S, Index, false,
+                             Call.Range, What);
+        Ev.Target = Obj.Context;
+        M.Events.push_back(std::move(Ev));
+      }
     }
   }
 

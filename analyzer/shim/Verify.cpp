@@ -32,6 +32,8 @@ namespace {
 constexpr double DefaultTimeout = 10;
 /// How long compiling one C/C++ example may take.
 constexpr unsigned CompileTimeout = 300;
+/// How long python3-config or pkg-config may take to print Python's flags.
+constexpr unsigned FlagsTimeout = 60;
 /// The method column of C/C++ rows; also the launcher's --start-method that
 /// runs an executable as it is.
 constexpr const char *Native = "native";
@@ -52,6 +54,20 @@ struct RunResult {
 struct Expectation {
   std::string Outcome;
   std::set<std::string> Symptoms;
+};
+
+/// How a C/C++ example is built: symptom.txt's optional `build:` line.
+struct NativeBuild {
+  /// `build: python-embed`: the example embeds Python; it is compiled and
+  /// linked with the flags of the system's Python (pythonEmbedFlags()).
+  bool PythonEmbed = false;
+};
+
+/// The flags that build a program embedding Python, or why there are none.
+struct EmbedFlags {
+  std::vector<std::string> Compile; // before the source: -I...
+  std::vector<std::string> Link;    // after the source: -L... -lpython3.X
+  std::string Error;
 };
 
 struct Row {
@@ -108,6 +124,8 @@ private:
   const Options &O;
   std::string Shim, Examples, Python;
   double Timeout;
+  /// Asked on the first example that needs them, then reused.
+  std::optional<EmbedFlags> Embed;
 
   int fail(const std::string &Message) {
     llvm::errs() << "mpguard: error: " << Message << "\n";
@@ -201,11 +219,13 @@ private:
 
   /// symptom.txt: lines `METHOD: OUTCOME [SYMPTOM...]`, METHOD one of
   /// \p Methods (the start methods for Python, `native` for C/C++); '#'
-  /// starts a comment. Methods not listed are expected to run.
+  /// starts a comment. Methods not listed are expected to run. With \p Build
+  /// (C/C++ examples), a line `build: python-embed` is allowed too and sets
+  /// it.
   std::map<std::string, Expectation>
   readExpectations(const std::string &File,
-                   const std::set<llvm::StringRef> &Methods,
-                   std::string &Error) {
+                   const std::set<llvm::StringRef> &Methods, std::string &Error,
+                   NativeBuild *Build = nullptr) {
     std::map<std::string, Expectation> Out;
     auto Buf = llvm::MemoryBuffer::getFile(File);
     if (!Buf) {
@@ -224,11 +244,28 @@ private:
       Method = Method.trim();
       llvm::SmallVector<llvm::StringRef> Words;
       Rest.split(Words, ' ', -1, false);
+      std::string Where = File + ":" + std::to_string(LineNo) + ": ";
+      if (Build && Method == "build") {
+        for (llvm::StringRef W : Words) {
+          if (W != "python-embed") {
+            Error = Where + "unknown build '" + W.str() +
+                    "': expected 'build: python-embed'";
+            return Out;
+          }
+          Build->PythonEmbed = true;
+        }
+        if (Words.empty()) {
+          Error = Where + "expected 'build: python-embed'";
+          return Out;
+        }
+        continue;
+      }
       if (!Methods.count(Method) || Words.empty()) {
-        Error = File + ":" + std::to_string(LineNo) +
-                ": expected 'METHOD: OUTCOME [SYMPTOM...]' with METHOD one "
+        Error = Where +
+                "expected 'METHOD: OUTCOME [SYMPTOM...]' with METHOD one "
                 "of " +
-                llvm::join(Methods, ", ");
+                llvm::join(Methods, ", ") +
+                (Build ? ", or 'build: python-embed'" : "");
         return Out;
       }
       Expectation &E = Out[Method.str()];
@@ -309,15 +346,18 @@ private:
         if (!fs::exists(Dir + "/bad.cpp") || !fs::exists(Dir + "/fixed.cpp"))
           continue;
         std::string Error;
-        auto Expect = readExpectations(Dir + "/symptom.txt", {Native}, Error);
+        NativeBuild Build;
+        auto Expect =
+            readExpectations(Dir + "/symptom.txt", {Native}, Error, &Build);
         if (!Error.empty())
           return fail(Error);
         std::string Label = std::string("cpp/") + Rule->Slug + "/";
         Expectation E =
             Expect.count(Native) ? Expect[Native] : Expectation{"runs", {}};
-        Rows.push_back(runNative(Label + "bad.cpp", Dir + "/bad.cpp", E));
+        Rows.push_back(
+            runNative(Label + "bad.cpp", Dir + "/bad.cpp", E, Build));
         Rows.push_back(runNative(Label + "fixed.cpp", Dir + "/fixed.cpp",
-                                 Expectation{"runs", {}}));
+                                 Expectation{"runs", {}}, Build));
         continue;
       }
       std::string Dir = Examples + "/python/" + Rule->Slug;
@@ -390,19 +430,107 @@ private:
     return Lines.empty() ? std::string() : Lines.front().trim().str();
   }
 
+  /// Runs \p Argv (Argv[0] a path) and splits what it printed on stdout
+  /// into words. False, with \p Error set to the command, its status and the
+  /// first line of its stderr, if it did not exit 0.
+  static bool outputWords(const std::vector<std::string> &Argv,
+                          std::vector<std::string> &Words, std::string &Error) {
+    llvm::SmallString<128> Out, Err;
+    fs::createTemporaryFile("mpguard-verify", "out", Out);
+    fs::createTemporaryFile("mpguard-verify", "err", Err);
+    std::vector<llvm::StringRef> Refs(Argv.begin(), Argv.end());
+    std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""),
+                                                  Out.str(), Err.str()};
+    std::string ExecError;
+    int Status = llvm::sys::ExecuteAndWait(
+        Argv[0], Refs, std::nullopt, Redirects, FlagsTimeout, 0, &ExecError);
+    auto Text = llvm::MemoryBuffer::getFile(Out);
+    auto ErrText = llvm::MemoryBuffer::getFile(Err);
+    fs::remove(Out);
+    fs::remove(Err);
+    if (Status != 0 || !Text) {
+      Refs[0] = path::filename(Argv[0]);
+      Error = llvm::join(Refs, " ") + " exited " + std::to_string(Status) +
+              (ExecError.empty() ? "" : ": " + ExecError);
+      std::string First =
+          ErrText ? compilerMessage((*ErrText)->getBuffer()) : "";
+      if (!First.empty())
+        Error += ": " + First;
+      return false;
+    }
+    llvm::SmallVector<llvm::StringRef> Split;
+    llvm::SplitString((*Text)->getBuffer(), Split);
+    Words.clear();
+    for (llvm::StringRef W : Split)
+      Words.push_back(W.str());
+    return true;
+  }
+
+  /// The flags of `build: python-embed`, obtained on first use from the
+  /// system's Python: `python3-config --includes` and `python3-config
+  /// --ldflags --embed` (python3-config on PATH), else `pkg-config --cflags
+  /// python3-embed` and `pkg-config --libs python3-embed`. Only the include
+  /// directories are taken for compiling, not `--cflags`: those are the
+  /// interpreter's own build flags (-O3, -g, -DNDEBUG, options of the
+  /// compiler that built it), which would override -O0 and may not suit
+  /// $CXX. Every -L directory is also made a run path (-Wl,-rpath), so that
+  /// the binary loads the libpython it was linked with, also when it is not
+  /// in the loader's default directories.
+  const EmbedFlags &pythonEmbedFlags() {
+    if (Embed)
+      return *Embed;
+    Embed.emplace();
+    EmbedFlags &F = *Embed;
+    std::string ConfigError;
+    bool Found = false;
+    if (auto Config = llvm::sys::findProgramByName("python3-config"))
+      Found =
+          outputWords({*Config, "--includes"}, F.Compile, ConfigError) &&
+          outputWords({*Config, "--ldflags", "--embed"}, F.Link, ConfigError);
+    else
+      ConfigError = "python3-config not found: install python3-dev";
+    if (!Found) {
+      std::string PkgError;
+      if (auto PkgConfig = llvm::sys::findProgramByName("pkg-config"))
+        Found = outputWords({*PkgConfig, "--cflags", "python3-embed"},
+                            F.Compile, PkgError) &&
+                outputWords({*PkgConfig, "--libs", "python3-embed"}, F.Link,
+                            PkgError);
+      if (!Found) {
+        F.Compile.clear();
+        F.Link.clear();
+        F.Error = ConfigError;
+        return F;
+      }
+    }
+    std::vector<std::string> RunPaths;
+    for (const std::string &W : F.Link)
+      if (llvm::StringRef(W).starts_with("-L") && W.size() > 2)
+        RunPaths.push_back("-Wl,-rpath," + W.substr(2));
+    F.Link.insert(F.Link.end(), RunPaths.begin(), RunPaths.end());
+    return F;
+  }
+
   /// One row for a C/C++ example: compile \p Source with the system compiler
-  /// (-std=c++17 -O0 -pthread) in a private temporary directory, run the
-  /// binary through the launcher (--start-method native: the same
-  /// containment as the Python runs), compare with \p E, remove the
-  /// directory. The bad example must show its symptom (a hang), the fixed
-  /// one must exit 0; a compile failure fails the row with the compiler's
-  /// message. --start-methods does not apply.
+  /// (-std=c++17 -O0 -pthread, plus Python's flags for `build:
+  /// python-embed`) in a private temporary directory, run the binary through
+  /// the launcher (--start-method native: the same containment as the Python
+  /// runs), compare with \p E, remove the directory. The bad example must
+  /// show its symptom (a hang), the fixed one must exit 0; a compile failure,
+  /// or missing Python flags, fails the row with the compiler's message or
+  /// the reason. --start-methods does not apply.
   Row runNative(const std::string &Label, const std::string &Source,
-                const Expectation &E) {
+                const Expectation &E, const NativeBuild &Build) {
     Row W{Label, Native, describe(E.Outcome, E.Symptoms), "", 0, false, ""};
     std::vector<std::string> Cxx = compilerCommand(W.Note);
     if (Cxx.empty()) {
       W.Observed = "not compiled";
+      return W;
+    }
+    const EmbedFlags *Flags = Build.PythonEmbed ? &pythonEmbedFlags() : nullptr;
+    if (Flags && !Flags->Error.empty()) {
+      W.Observed = "not compiled";
+      W.Note = Flags->Error;
       return W;
     }
     llvm::SmallString<128> TempDir;
@@ -424,10 +552,16 @@ private:
     std::string Log = (TempDir + "/compile.log").str();
 
     std::vector<std::string> Argv = Cxx;
-    for (const char *Flag : {"-std=c++17", "-O0", "-pthread", "-o"})
+    for (const char *Flag : {"-std=c++17", "-O0", "-pthread"})
       Argv.push_back(Flag);
+    if (Flags)
+      Argv.insert(Argv.end(), Flags->Compile.begin(), Flags->Compile.end());
+    Argv.push_back("-o");
     Argv.push_back(Binary);
     Argv.push_back(Source);
+    // Libraries after the source, where the linker looks for them.
+    if (Flags)
+      Argv.insert(Argv.end(), Flags->Link.begin(), Flags->Link.end());
     std::vector<llvm::StringRef> Refs(Argv.begin(), Argv.end());
     std::optional<llvm::StringRef> Redirects[] = {
         llvm::StringRef(""), llvm::StringRef(Log), llvm::StringRef(Log)};

@@ -32,11 +32,13 @@ TEST(RuleSelector, CodeSlugPrefixAndAll) {
             std::set<std::string>{"MPG002"});
   EXPECT_EQ(select({"MPG00"}, {}), (std::set<std::string>{"MPG001", "MPG002"}));
   // ALL is every rule, the off-by-default ones too.
-  EXPECT_EQ(select({"ALL"}, {"MPG001"}),
-            (std::set<std::string>{"MPG002", "MPG101", "MPG102", "MPG103",
-                                   "MPG900"}));
+  EXPECT_EQ(
+      select({"ALL"}, {"MPG001"}),
+      (std::set<std::string>{"MPG002", "MPG101", "MPG102", "MPG103", "MPG104",
+                             "MPG105", "MPG106", "MPG107", "MPG900"}));
   EXPECT_EQ(select({"MPG1"}, {}),
-            (std::set<std::string>{"MPG101", "MPG102", "MPG103"}));
+            (std::set<std::string>{"MPG101", "MPG102", "MPG103", "MPG104",
+                                   "MPG105", "MPG106", "MPG107"}));
   EXPECT_EQ(select({"cxx-fork-after-thread"}, {}),
             std::set<std::string>{"MPG101"});
   EXPECT_TRUE(select({}, {"MPG"}).empty());

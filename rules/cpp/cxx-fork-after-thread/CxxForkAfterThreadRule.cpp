@@ -14,16 +14,6 @@ namespace {
 
 using namespace cpp;
 
-/// The related notes of a chain: each call, then the event itself.
-void chain(const Program &P, const Witness &W, const char *Last,
-           std::vector<Note> &Out) {
-  for (const Witness *I = &W; I; I = I->Inner)
-    P.addNote(*I->TU, I->At->Where,
-              I->Inner ? "`" + I->At->Api + "` called here"
-                       : std::string(Last) + " (`" + I->At->Api + "`)",
-              Out);
-}
-
 class CxxForkAfterThreadRule final : public CppRule {
 public:
   const RuleInfo &info() const override {
@@ -60,9 +50,9 @@ public:
                             " is still running";
       F.Message += ": the child has only the forking thread, and a mutex "
                    "another thread held stays locked in it forever";
-      chain(P, *X.Thread, "thread started here", F.Related);
+      addWitnessNotes(P, *X.Thread, "thread started here", F.Related);
       if (X.Fork->Inner)
-        chain(P, *X.Fork->Inner, "forks here", F.Related);
+        addWitnessNotes(P, *X.Fork->Inner, "forks here", F.Related);
       Out.push_back(std::move(F));
     }
   }

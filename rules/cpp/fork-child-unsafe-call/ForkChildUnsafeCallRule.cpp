@@ -33,7 +33,8 @@ public:
     for (auto [TU, Fn] : P.functions())
       for (const Block &B : Fn->Blocks)
         for (const Event &E : B.Events) {
-          if (E.Kind != EventKind::Fork || E.Child < 0)
+          // A vfork child may call nothing at all (MPG104).
+          if (E.Kind != EventKind::Fork || E.Child < 0 || E.Api == "vfork")
             continue;
           const Witness *Thread = Flow.threadAt(&E);
           if (!Thread)

@@ -436,7 +436,12 @@ bool isAsyncSignalSafe(llvm::StringRef Name) {
       "umount2",
       "pivot_root",
   };
-  return Posix.count(Name) || LinuxExtensions.count(Name);
+  // How the C libraries implement `errno` (glibc and musl, the BSDs and
+  // macOS, Solaris): reading or setting errno is allowed.
+  static const std::set<llvm::StringRef> ErrnoAccessors = {
+      "__errno_location", "__error", "___errno", "__errno"};
+  return Posix.count(Name) || LinuxExtensions.count(Name) ||
+         ErrnoAccessors.count(Name);
 }
 
 bool endsChild(llvm::StringRef Name) {

@@ -2,6 +2,7 @@
 // (a test input: the CHECK lines count on its layout)
 // Positive and negative cases for MPG107 atfork-handler-unsafe.
 // RUN: %expect-exit 1 %mpguard check --isolated --select MPG107 --format concise %s -- -std=c++17 | FileCheck %s --implicit-check-not=MPG
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -65,7 +66,8 @@ void parent_ok() {
 void child_ok() {
   pthread_mutex_init(&stats_mutex, nullptr); // re-initialized: also fine
   cache_mutex.unlock();
-  write(2, "child\n", 6);
+  while (write(2, "child\n", 6) < 0 && errno == EINTR) // errno is fine too
+    ;
 }
 void install_ok() { pthread_atfork(prepare_ok, parent_ok, child_ok); }
 

@@ -66,6 +66,18 @@ public:
   virtual ~CppRule() = default;
   virtual const RuleInfo &info() const = 0;
   virtual void check(const Program &P, std::vector<Finding> &Out) const = 0;
+
+protected:
+  /// A finding of this rule at \p At in \p TU with the rule's default
+  /// severity; false when the file cannot be read (no finding then).
+  bool finding(const Program &P, const TranslationUnit &TU, const Range &At,
+               std::string Message, Finding &F) const {
+    F.Rule = &info();
+    F.Level = info().DefaultSeverity;
+    F.Loc = P.location(TU, At);
+    F.Message = std::move(Message);
+    return F.Loc.File != nullptr;
+  }
 };
 
 } // namespace cpp

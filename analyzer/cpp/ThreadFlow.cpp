@@ -203,6 +203,24 @@ void addWitnessNotes(const Program &P, const Witness &W, const char *Last,
               Out);
 }
 
+std::string placeOf(const Program &P, const Witness &W) {
+  const Witness &I = W.innermost();
+  Location L = P.location(*I.TU, I.At->Where);
+  return L.File ? L.File->path() + ":" + std::to_string(L.line()) : "";
+}
+
+std::string ThreadFlow::describeFork(const ForkAfterThread &X) {
+  return X.Fork->Inner ? "call to `" + X.At->Api + "` forks (`" +
+                             X.Fork->innermost().At->Api + "`)"
+                       : "`" + X.At->Api + "`";
+}
+
+bool ThreadFlow::forksSafely(const Program &P, const ForkAfterThread &X) {
+  const Witness &Forked = X.Fork->innermost();
+  ChildWalk W = walkChild(P, *Forked.TU, *Forked.In, *Forked.At);
+  return W.safe() && !W.ReachesEnd;
+}
+
 const Witness *ThreadFlow::leftRunning(const Function *F) const {
   auto It = I->Leaves.find(F);
   return It == I->Leaves.end() ? nullptr : It->second;

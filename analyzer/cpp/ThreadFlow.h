@@ -43,6 +43,8 @@ struct Witness {
 /// (\p Last, with its API).
 void addWitnessNotes(const Program &P, const Witness &W, const char *Last,
                      std::vector<Note> &Out);
+/// "path:line" of the event a witness chain ends at ("" if unreadable).
+std::string placeOf(const Program &P, const Witness &W);
 
 class ThreadFlow {
 public:
@@ -73,6 +75,14 @@ public:
   /// its callees'), or null.
   const Witness *leftRunning(const Function *F) const;
 
+  /// "`fork`", or "call to `helper` forks (`fork`)" for a fork through
+  /// calls.
+  static std::string describeFork(const ForkAfterThread &X);
+  /// Whether the child of the fork \p X leads to makes only
+  /// async-signal-safe calls and ends in exec/_exit on every path: the one
+  /// safe way to fork in a threaded program.
+  static bool forksSafely(const Program &P, const ForkAfterThread &X);
+
 private:
   struct Impl;
   std::unique_ptr<Impl> I;
@@ -91,6 +101,13 @@ struct ChildStep {
   /// The calls from the child's code into program functions that lead to
   /// At, outermost first (empty: At is in the child's code itself).
   std::vector<std::pair<const TranslationUnit *, const Event *>> Via;
+
+  /// Where the code that reaches the step makes it: the outermost call
+  /// (the step itself when it is in that code).
+  const TranslationUnit &siteTU() const {
+    return Via.empty() ? *TU : *Via.front().first;
+  }
+  const Event &site() const { return Via.empty() ? *At : *Via.front().second; }
 };
 
 /// The related notes of a child step reached through program functions:

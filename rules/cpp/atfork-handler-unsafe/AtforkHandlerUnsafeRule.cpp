@@ -159,16 +159,13 @@ private:
               const ChildStep &S, const char *Which, Severity Level,
               const char *Predicate, std::vector<Finding> &Out) const {
     Finding F;
-    F.Rule = &info();
-    F.Level = Level;
-    const TranslationUnit &AtTU = S.Via.empty() ? *S.TU : *S.Via.front().first;
-    const Event &Where = S.Via.empty() ? *S.At : *S.Via.front().second;
-    F.Loc = P.location(AtTU, Where.Where);
-    if (!F.Loc.File)
+    if (!finding(P, S.siteTU(), S.site().Where,
+                 (S.Via.empty() ? "" : "`" + S.site().Api + "` calls ") +
+                     what(*S.At) + " in a pthread_atfork " + Which +
+                     " handler" + Predicate,
+                 F))
       return;
-    F.Message = (S.Via.empty() ? "" : "`" + Where.Api + "` calls ") +
-                what(*S.At) + " in a pthread_atfork " + Which + " handler" +
-                Predicate;
+    F.Level = Level;
     P.addNote(TU, At.Where,
               std::string("registered as the ") + Which + " handler here",
               F.Related);

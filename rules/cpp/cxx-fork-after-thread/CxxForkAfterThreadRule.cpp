@@ -26,30 +26,20 @@ public:
   void check(const Program &P, std::vector<Finding> &Out) const override {
     ThreadFlow Flow(P);
     for (const ThreadFlow::ForkAfterThread &X : Flow.forksAfterThreads()) {
-      const Witness &Forked = X.Fork->innermost();
       // The safe fork-exec pattern: the child ends in exec/_exit on every
       // path and calls nothing else that could need another thread's lock.
-      if (ChildWalk W = walkChild(P, *Forked.TU, *Forked.In, *Forked.At);
-          W.safe() && !W.ReachesEnd)
+      if (ThreadFlow::forksSafely(P, X))
         continue;
+      std::string Where = placeOf(P, *X.Thread);
       Finding F;
-      F.Rule = &info();
-      F.Level = info().DefaultSeverity;
-      F.Loc = P.location(*X.TU, X.At->Where);
-      if (!F.Loc.File)
+      if (!finding(P, *X.TU, X.At->Where,
+                   ThreadFlow::describeFork(X) + " while a thread started" +
+                       (Where.empty() ? "" : " at " + Where) +
+                       " is still running: the child has only the forking "
+                       "thread, and a mutex another thread held stays "
+                       "locked in it forever",
+                   F))
         continue;
-      const Witness &Start = X.Thread->innermost();
-      std::string Where;
-      if (Location L = P.location(*Start.TU, Start.At->Where); L.File)
-        Where = " at " + L.File->path() + ":" + std::to_string(L.line());
-      F.Message = X.Fork->Inner
-                      ? "call to `" + X.At->Api + "` forks (`" +
-                            Forked.At->Api + "`) while a thread started" +
-                            Where + " is still running"
-                      : "`" + X.At->Api + "` while a thread started" + Where +
-                            " is still running";
-      F.Message += ": the child has only the forking thread, and a mutex "
-                   "another thread held stays locked in it forever";
       addWitnessNotes(P, *X.Thread, "thread started here", F.Related);
       if (X.Fork->Inner)
         addWitnessNotes(P, *X.Fork->Inner, "forks here", F.Related);

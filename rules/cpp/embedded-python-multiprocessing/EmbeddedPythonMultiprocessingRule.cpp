@@ -162,25 +162,20 @@ private:
   void interpreterForks(const Program &P, std::vector<Finding> &Out) const {
     ThreadFlow Flow(P, ThreadFlow::Tracked::Interpreter);
     for (const ThreadFlow::ForkAfterThread &X : Flow.forksAfterThreads()) {
-      const Witness &Forked = X.Fork->innermost();
-      if (ChildWalk W = walkChild(P, *Forked.TU, *Forked.In, *Forked.At);
-          W.safe() && !W.ReachesEnd)
+      if (ThreadFlow::forksSafely(P, X))
         continue; // the child only execs or _exits
       Finding F;
-      F.Rule = &info();
-      F.Level = info().DefaultSeverity;
-      F.Loc = P.location(*X.TU, X.At->Where);
-      if (!F.Loc.File)
+      if (!finding(P, *X.TU, X.At->Where,
+                   ThreadFlow::describeFork(X) +
+                       " while the embedded Python interpreter runs, "
+                       "without PyOS_BeforeFork() first: the child's "
+                       "interpreter can be left with the GIL or import "
+                       "locks held by threads it does not have; call "
+                       "PyOS_BeforeFork() before the fork and "
+                       "PyOS_AfterFork_Parent()/PyOS_AfterFork_Child() "
+                       "after it",
+                   F))
         continue;
-      F.Message =
-          (X.Fork->Inner
-               ? "call to `" + X.At->Api + "` forks (`" + Forked.At->Api + "`)"
-               : "`" + X.At->Api + "`") +
-          " while the embedded Python interpreter runs, without "
-          "PyOS_BeforeFork() first: the child's interpreter can be left "
-          "with the GIL or import locks held by threads it does not have; "
-          "call PyOS_BeforeFork() before the fork and "
-          "PyOS_AfterFork_Parent()/PyOS_AfterFork_Child() after it";
       addWitnessNotes(P, *X.Thread, "the interpreter runs from here",
                       F.Related);
       if (X.Fork->Inner)

@@ -36,9 +36,8 @@ public:
             continue;
           ChildWalk W = walkChild(P, *TU, *Fn, E);
           for (const ChildStep &S : W.Exits) {
-            const TranslationUnit &AtTU =
-                S.Via.empty() ? *S.TU : *S.Via.front().first;
-            const Event &At = S.Via.empty() ? *S.At : *S.Via.front().second;
+            const TranslationUnit &AtTU = S.siteTU();
+            const Event &At = S.site();
             std::string Via = S.Via.empty() ? "" : "`" + At.Api + "` calls ";
             std::string Message =
                 S.At->Api == "throw"
@@ -62,12 +61,8 @@ private:
            const Event &Fork, const ChildStep &S,
            std::vector<Finding> &Out) const {
     Finding F;
-    F.Rule = &info();
-    F.Level = info().DefaultSeverity;
-    F.Loc = P.location(TU, At);
-    if (!F.Loc.File)
+    if (!finding(P, TU, At, std::move(Message), F))
       return;
-    F.Message = std::move(Message);
     if (S.At != &Fork)
       P.addNote(ForkTU, Fork.Where, "the child of this `" + Fork.Api + "`",
                 F.Related);

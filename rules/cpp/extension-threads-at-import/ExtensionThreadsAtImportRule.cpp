@@ -44,27 +44,21 @@ public:
       const Witness *Thread = Init ? Flow.leftRunning(Fn) : nullptr;
       if (!Thread)
         continue;
+      std::string Where = placeOf(P, *Thread);
       Finding F;
-      F.Rule = &info();
-      F.Level = info().DefaultSeverity;
-      F.Loc = P.location(*TU, Fn->Where);
-      if (!F.Loc.File)
+      if (!finding(P, *TU, Fn->Where,
+                   (Fn->Role == FunctionRole::ModuleInit
+                        ? "module init `" + Fn->Name + "` returns with a thread"
+                        : "the initializer of `" + Fn->Name +
+                              "` in a Python extension leaves a thread") +
+                       " running" +
+                       (Where.empty() ? "" : " (started at " + Where + ")") +
+                       ": every process that imports the extension has it, so "
+                       "each later os.fork() or fork-start Process/Pool forks "
+                       "with a thread whose locks stay locked in the child; "
+                       "start it on first use instead",
+                   F))
         continue;
-      const Witness &Start = Thread->innermost();
-      std::string Where;
-      if (Location L = P.location(*Start.TU, Start.At->Where); L.File)
-        Where = " (started at " + L.File->path() + ":" +
-                std::to_string(L.line()) + ")";
-      F.Message =
-          (Fn->Role == FunctionRole::ModuleInit
-               ? "module init `" + Fn->Name + "` returns with a thread"
-               : "the initializer of `" + Fn->Name +
-                     "` in a Python extension leaves a thread") +
-          " running" + Where +
-          ": every process that imports the extension has it, so each "
-          "later os.fork() or fork-start Process/Pool forks with a thread "
-          "whose locks stay locked in the child; start it on first use "
-          "instead";
       addWitnessNotes(P, *Thread, "thread started here", F.Related);
       Out.push_back(std::move(F));
     }

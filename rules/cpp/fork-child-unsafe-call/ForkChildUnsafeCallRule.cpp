@@ -51,13 +51,10 @@ private:
   void report(const Program &P, const TranslationUnit &TU, const Event &Fork,
               const ChildStep &S, const Witness *Thread, bool Unknown,
               std::vector<Finding> &Out) const {
-    Finding F;
-    F.Rule = &info();
     // Where the child's code makes the call: the outermost call site.
-    const TranslationUnit &AtTU = S.Via.empty() ? *S.TU : *S.Via.front().first;
-    const Event &At = S.Via.empty() ? *S.At : *S.Via.front().second;
-    F.Loc = P.location(AtTU, At.Where);
-    if (!F.Loc.File)
+    const Event &At = S.site();
+    Finding F;
+    if (!finding(P, S.siteTU(), At.Where, "", F))
       return;
     std::string What = S.At->Api == "new"     ? "`new` (allocates)"
                        : S.At->Api == "throw" ? "`throw` (allocates)"
@@ -69,7 +66,6 @@ private:
       F.Message = "cannot verify " + What + " in a fork child before " +
                   "exec/_exit: its body is not in the analyzed files";
     } else {
-      F.Level = info().DefaultSeverity;
       F.Message = (S.Via.empty() ? What : "`" + At.Api + "` calls " + What) +
                   " in a fork child before exec/_exit: not async-signal-safe; "
                   "a thread is running at the fork, so the child can block "

@@ -121,12 +121,8 @@ private:
               std::string Message, const Event &Vfork,
               std::vector<Finding> &Out) const {
     Finding F;
-    F.Rule = &info();
-    F.Level = info().DefaultSeverity;
-    F.Loc = P.location(TU, At);
-    if (!F.Loc.File)
+    if (!finding(P, TU, At, std::move(Message), F))
       return;
-    F.Message = std::move(Message);
     if (&At != &Vfork.Where)
       P.addNote(TU, Vfork.Where, "the child of this `vfork()`", F.Related);
     Out.push_back(std::move(F));

@@ -50,6 +50,8 @@ Value toJson(const TranslationUnit &TU) {
           O["sys"] = true;
         if (E.Child >= 0)
           O["child"] = E.Child;
+        if (!E.Signature.empty())
+          O["sig"] = E.Signature;
         if (!E.Refs.empty()) {
           Array Refs;
           for (const std::string &R : E.Refs)
@@ -88,13 +90,17 @@ Value toJson(const TranslationUnit &TU) {
   Array Files;
   for (const std::string &F : TU.Files)
     Files.push_back(F);
+  Array Taken;
+  for (const auto &[Usr, Sig] : TU.AddressTaken)
+    Taken.push_back(Array{Usr, Sig});
   return Object{{"format", FactsFormat},
                 {"tu", TU.MainFile},
                 {"compiled", TU.Compiled},
                 {"listed", TU.Listed},
                 {"files", std::move(Files)},
                 {"errors", std::move(Errors)},
-                {"functions", std::move(Functions)}};
+                {"functions", std::move(Functions)},
+                {"taken", std::move(Taken)}};
 }
 
 namespace {
@@ -194,7 +200,8 @@ struct Reader {
       }
     }
     return range(O->get("at"), E.Where) && str(*O, "api", E.Api) &&
-           str(*O, "var", E.Var, false) && str(*O, "callee", E.Callee, false);
+           str(*O, "var", E.Var, false) && str(*O, "callee", E.Callee, false) &&
+           str(*O, "sig", E.Signature, false);
   }
 
   bool function(const Value &V, Function &F) {
@@ -280,6 +287,18 @@ bool fromJson(const Value &V, TranslationUnit &TU, std::string &Error) {
       return false;
     TU.Functions.push_back(std::move(Fn));
   }
+  if (const Array *Taken = O->getArray("taken"))
+    for (const Value &T : *Taken) {
+      const Array *Pair = T.getAsArray();
+      std::optional<llvm::StringRef> Usr, Sig;
+      if (Pair && Pair->size() == 2) {
+        Usr = (*Pair)[0].getAsString();
+        Sig = (*Pair)[1].getAsString();
+      }
+      if (!Usr || !Sig)
+        return R.fail("a bad address-taken function");
+      TU.AddressTaken.emplace_back(Usr->str(), Sig->str());
+    }
   return true;
 }
 

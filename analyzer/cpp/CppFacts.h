@@ -26,7 +26,7 @@ namespace mpguard {
 namespace cpp {
 
 /// The version of the JSON the frontend writes; the reader refuses others.
-constexpr int FactsFormat = 3;
+constexpr int FactsFormat = 4;
 
 enum class EventKind : uint8_t {
   ThreadStart, // std::thread/jthread with a callable, pthread_create,
@@ -62,10 +62,16 @@ struct TextPiece {
 struct Event {
   EventKind Kind;
   Range Where;
-  std::string Api;     // "std::thread", "pthread_create", "fork", callee name
-  std::string Var;     // USR of the thread's variable ("" if none); Fork:
-                       // of the variable its result is stored in
-  std::string Callee;  // Call: the callee's USR, when it has a body here
+  std::string Api;    // "std::thread", "pthread_create", "fork", callee name
+  std::string Var;    // USR of the thread's variable ("" if none); Fork:
+                      // of the variable its result is stored in
+  std::string Callee; // Call: the callee's USR (a program function's,
+                      // defined in this TU or another; "" for the C/C++
+                      // libraries' and for indirect calls)
+  /// A call through a function pointer: the function type it calls
+  /// (canonical spelling); TranslationUnit::AddressTaken says which
+  /// functions it may reach.
+  std::string Signature;
   bool System = false; // Call: the callee is declared in a system header
   /// Fork: the block where the child's path starts (the branch taken when
   /// the result is 0), or -1 when no test of the result was found.
@@ -118,6 +124,11 @@ struct TranslationUnit {
   bool Listed = true;
   std::vector<Diagnostic> Errors;
   std::vector<Function> Functions;
+  /// Program functions whose address the TU takes (a callback passed or
+  /// stored: `aeCreateTimeEvent(el, 1, serverCron, ...)`, a table of
+  /// handlers), with their function type: what an indirect call of that
+  /// type may reach. USR, signature.
+  std::vector<std::pair<std::string, std::string>> AddressTaken;
 };
 
 llvm::json::Value toJson(const TranslationUnit &TU);

@@ -4,15 +4,41 @@
 #include "core/FileRead.h"
 #include "output/Uri.h"
 
+#include <algorithm>
 #include <set>
 
 namespace mpguard {
 namespace cpp {
 
-Program::Program(std::vector<TranslationUnit> Units) : TUs(std::move(Units)) {
+std::vector<std::vector<const TranslationUnit *>>
+Program::programsOf(const std::vector<TranslationUnit> &All) {
+  std::vector<const TranslationUnit *> Mains, Rest;
+  for (const TranslationUnit &TU : All) {
+    bool Main = std::any_of(TU.Functions.begin(), TU.Functions.end(),
+                            [](const Function &F) { return F.Name == "main"; });
+    (Main ? Mains : Rest).push_back(&TU);
+  }
+  std::vector<std::vector<const TranslationUnit *>> Out;
+  if (Mains.size() <= 1) {
+    Out.emplace_back();
+    for (const TranslationUnit &TU : All)
+      Out.back().push_back(&TU);
+    return Out;
+  }
+  for (const TranslationUnit *M : Mains) {
+    Out.push_back({M});
+    Out.back().insert(Out.back().end(), Rest.begin(), Rest.end());
+  }
+  return Out;
+}
+
+Program::Program(std::vector<const TranslationUnit *> Units,
+                 std::shared_ptr<SourceCache> Sources)
+    : TUs(std::move(Units)), Sources(std::move(Sources)) {
   std::set<std::string> Seen; // USR @ file : offset
-  for (const TranslationUnit &TU : TUs)
-    for (const Function &F : TU.Functions) {
+  for (const TranslationUnit *U : TUs)
+    for (const Function &F : U->Functions) {
+      const TranslationUnit &TU = *U;
       std::string Key = F.Usr + "@" + TU.Files[F.Where.File] + ":" +
                         std::to_string(F.Where.Begin);
       if (!Seen.insert(Key).second)
@@ -20,6 +46,27 @@ Program::Program(std::vector<TranslationUnit> Units) : TUs(std::move(Units)) {
       All.push_back({&TU, &F});
       ByUsr[F.Usr].push_back({&TU, &F});
     }
+  std::set<std::string> Taken; // USR, once
+  for (const TranslationUnit *TU : TUs)
+    for (const auto &[Usr, Sig] : TU->AddressTaken) {
+      const TranslationUnit *DefTU = nullptr;
+      const Function *F = function(Usr, TU, &DefTU);
+      if (F && Taken.insert(Usr).second)
+        BySignature[Sig].push_back({DefTU, F});
+    }
+}
+
+const std::vector<std::pair<const TranslationUnit *, const Function *>> &
+Program::indirectTargets(const std::string &Signature) const {
+  static const std::vector<std::pair<const TranslationUnit *, const Function *>>
+      None;
+  auto It = BySignature.find(Signature);
+  // A type that many functions share (a table of command handlers) says
+  // little about which one a pointer holds: following them all makes
+  // paths that never run. Such calls stay unresolved.
+  if (It == BySignature.end() || It->second.size() > MaxIndirectTargets)
+    return None;
+  return It->second;
 }
 
 const Function *Program::function(const std::string &Usr,
@@ -56,7 +103,8 @@ Location Program::location(const TranslationUnit &TU, const Range &R) const {
   const std::string &Abs = TU.Files[R.File];
   SourceFileRef File;
   {
-    std::lock_guard<std::mutex> Lock(FilesLock);
+    std::lock_guard<std::mutex> Lock(Sources->Lock);
+    auto &Files = Sources->Files;
     auto It = Files.find(Abs);
     if (It != Files.end()) {
       File = It->second;

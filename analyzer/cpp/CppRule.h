@@ -15,21 +15,46 @@
 namespace mpguard {
 namespace cpp {
 
-/// The C/C++ facts of one run: every translation unit, their functions (a
-/// definition in a header that several TUs include is one function: same
-/// USR, same file and offset), calls resolved by USR (to the TU's own
-/// definition first, else to another TU's: two programs of one tree may
-/// both define `main` or a `helper`), and the files' texts for findings,
-/// loaded on first use.
+/// The texts of the files findings point into, read on first use and
+/// shared by the programs of a run.
+struct SourceCache {
+  std::mutex Lock;
+  std::map<std::string, SourceFileRef> Files;
+};
+
+/// The C/C++ facts of one program: its translation units, their functions
+/// (a definition in a header that several TUs include is one function:
+/// same USR, same file and offset), calls resolved by USR (to the TU's own
+/// definition first, else to another TU's), calls through function
+/// pointers resolved by type, and the files' texts for findings.
 class Program {
 public:
-  explicit Program(std::vector<TranslationUnit> Units);
+  static constexpr size_t MaxIndirectTargets = 8;
 
-  const std::vector<TranslationUnit> &units() const { return TUs; }
+  /// \p Units (owned by the caller, alive as long as the Program) make one
+  /// program.
+  Program(std::vector<const TranslationUnit *> Units,
+          std::shared_ptr<SourceCache> Sources);
+
+  /// A run's TUs as programs: a tree may hold several programs (a server,
+  /// its client, its tests), each TU with a `main` and what does not
+  /// define one. One program with every TU when at most one defines main.
+  /// Without link information this is a guess, but it keeps a callback of
+  /// one program from being called by another's function pointer.
+  static std::vector<std::vector<const TranslationUnit *>>
+  programsOf(const std::vector<TranslationUnit> &All);
+
+  const std::vector<const TranslationUnit *> &units() const { return TUs; }
   /// The function a call in \p From names by \p Usr, with its TU; null if
   /// no TU of the run defines it.
   const Function *function(const std::string &Usr, const TranslationUnit *From,
                            const TranslationUnit **TU = nullptr) const;
+  /// The functions an indirect call of function type \p Signature may
+  /// reach: the program functions of that type whose address some TU of
+  /// the run takes, with their TUs; none when more than MaxIndirectTargets
+  /// functions have that type.
+  const std::vector<std::pair<const TranslationUnit *, const Function *>> &
+  indirectTargets(const std::string &Signature) const;
   /// Every function once (the first TU that defines it), with its TU.
   const std::vector<std::pair<const TranslationUnit *, const Function *>> &
   functions() const {
@@ -52,13 +77,15 @@ public:
   std::vector<std::string> NonForkDefaults;
 
 private:
-  std::vector<TranslationUnit> TUs;
+  std::vector<const TranslationUnit *> TUs;
   std::map<std::string,
            std::vector<std::pair<const TranslationUnit *, const Function *>>>
       ByUsr;
   std::vector<std::pair<const TranslationUnit *, const Function *>> All;
-  mutable std::mutex FilesLock;
-  mutable std::map<std::string, SourceFileRef> Files;
+  std::map<std::string,
+           std::vector<std::pair<const TranslationUnit *, const Function *>>>
+      BySignature;
+  std::shared_ptr<SourceCache> Sources;
 };
 
 class CppRule {

@@ -42,14 +42,19 @@ bool isCppPath(const std::string &Path) {
 }
 
 bool cppPrefilter(std::string_view Bytes) {
-  // Without a fork (vfork, pthread_atfork), a Python extension's module
-  // init or Python source handed to an embedded interpreter there is
-  // nothing for the rules to report in a TU whose own text never mentions
-  // one: a header's fork is found through the TU that names it.
+  // What the rules start from: a fork (vfork, pthread_atfork), a thread
+  // start (std::thread, pthread_create, a thread pool, std::async, an
+  // OpenMP region: the fork that follows may be in another TU), a Python
+  // extension's module init, Python source handed to an embedded
+  // interpreter. A TU whose own text names none of them is skipped (a
+  // header's are found through the TU that includes it); so is a TU that
+  // only passes calls along between the thread start and the fork, a
+  // blind spot the prefilter buys its speed with.
   static const char *const Needles[] = {
-      "fork",           "daemon",         "PyInit_",  "PYBIND11_MODULE",
-      "NB_MODULE",      "PyRun_",         "py::exec", "py::eval",
-      "pybind11::exec", "pybind11::eval", "nb::exec", "nanobind::exec"};
+      "fork",           "daemon",         "thread",       "async",
+      "pragma omp",     "PyInit_",        "PYBIND11_",    "NB_MODULE",
+      "PyRun_",         "py::exec",       "py::eval",     "pybind11::exec",
+      "pybind11::eval", "nanobind::exec", "Py_Initialize"};
   for (const char *N : Needles)
     if (Bytes.find(N) != std::string_view::npos)
       return true;
@@ -142,46 +147,13 @@ struct Chunk {
   std::string Error;
 };
 
-} // namespace
-
-void runCppRules(const std::vector<const InputFile *> &Files,
-                 const std::set<std::string> &Enabled,
-                 const CppRunOptions &Options, CppRunResult &Out) {
-  std::vector<const cpp::CppRule *> Rules;
-  for (const cpp::CppRule *R : cppRules())
-    if (Enabled.count(R->info().Code))
-      Rules.push_back(R);
-  if (Rules.empty())
-    return;
-  // Sources the prefilter admits; headers come in through them.
-  std::vector<std::string> Sources;
-  for (const InputFile *In : Files) {
-    if (isCppHeader(In->AbsolutePath) || In->IsStdin)
-      continue;
-    std::string Bytes;
-    struct stat St;
-    if (int E = readWholeFile(In->AbsolutePath, Bytes, St, 64ull << 20)) {
-      Out.Errors.push_back(
-          {ToolError::Io, In->DisplayPath,
-           std::string("cannot read file: ") + std::strerror(E), 0, 0, 0});
-      continue;
-    }
-    if (cppPrefilter(Bytes))
-      Sources.push_back(In->AbsolutePath);
-  }
-  if (Sources.empty())
-    return;
-  std::string Frontend = frontendPath();
-  if (Frontend.empty()) {
-    Out.Errors.push_back({ToolError::Internal, displayPath(Sources.front()),
-                          "the C/C++ frontend mpguard-cxx was not found next "
-                          "to mpguard (or in ../lib/mpguard); C/C++ files "
-                          "were not analyzed",
-                          0, 0, 0});
-    return;
-  }
-
-  // Up to Jobs frontend processes, each given every Jobs-th source.
+/// Runs mpguard-cxx over \p Sources (up to Jobs processes, each given
+/// every Jobs-th source) and appends the TUs' facts to \p Units; what
+/// cannot be read back becomes a ToolError.
+void parseSources(const std::string &Frontend,
+                  const std::vector<std::string> &Sources,
+                  const CppRunOptions &Options,
+                  std::vector<cpp::TranslationUnit> &Units, CppRunResult &Out) {
   unsigned N = std::max(1u, std::min<unsigned>(Options.Jobs, Sources.size()));
   std::vector<Chunk> Chunks(N);
   for (size_t I = 0; I < Sources.size(); ++I)
@@ -215,7 +187,6 @@ void runCppRules(const std::vector<const InputFile *> &Files,
     if (Failed)
       C.Error = "cannot run the C/C++ frontend: " + C.Error;
   }
-  std::vector<cpp::TranslationUnit> Units;
   for (Chunk &C : Chunks) {
     if (C.Started) {
       std::string Error;
@@ -256,6 +227,111 @@ void runCppRules(const std::vector<const InputFile *> &Files,
       for (size_t I = Done; I < C.Files.size(); ++I)
         Out.Errors.push_back({ToolError::Internal, displayPath(C.Files[I]),
                               "not analyzed: " + C.Error, 0, 0, 0});
+  }
+}
+
+/// The names a source defines, by a look at its text: an identifier
+/// followed by `(` on a line that starts in column 0 (not a preprocessor
+/// line) and does not end with `;`, the way C and C++ definitions are
+/// written (`void aeMain(aeEventLoop *eventLoop) {`, `int Pool::run(`).
+void definedNames(llvm::StringRef Text, const std::set<std::string> &Wanted,
+                  std::set<std::string> &Found) {
+  for (llvm::StringRef Line : llvm::split(Text, '\n')) {
+    Line = Line.rtrim();
+    if (Line.empty() || isspace((unsigned char)Line[0]) || Line[0] == '#' ||
+        Line[0] == '/' || Line[0] == '*' || Line.ends_with(";"))
+      continue;
+    for (size_t Paren = Line.find('('); Paren != llvm::StringRef::npos;
+         Paren = Line.find('(', Paren + 1)) {
+      size_t B = Paren;
+      while (B > 0 &&
+             (isalnum((unsigned char)Line[B - 1]) || Line[B - 1] == '_'))
+        --B;
+      if (B < Paren) {
+        std::string Name = Line.slice(B, Paren).str();
+        if (Wanted.count(Name))
+          Found.insert(std::move(Name));
+      }
+    }
+  }
+}
+
+} // namespace
+
+void runCppRules(const std::vector<const InputFile *> &Files,
+                 const std::set<std::string> &Enabled,
+                 const CppRunOptions &Options, CppRunResult &Out) {
+  std::vector<const cpp::CppRule *> Rules;
+  for (const cpp::CppRule *R : cppRules())
+    if (Enabled.count(R->info().Code))
+      Rules.push_back(R);
+  if (Rules.empty())
+    return;
+  // Sources the prefilter admits, and the others; headers come in through
+  // them.
+  std::vector<std::string> Sources, Rest;
+  for (const InputFile *In : Files) {
+    if (isCppHeader(In->AbsolutePath) || In->IsStdin)
+      continue;
+    std::string Bytes;
+    struct stat St;
+    if (int E = readWholeFile(In->AbsolutePath, Bytes, St, 64ull << 20)) {
+      Out.Errors.push_back(
+          {ToolError::Io, In->DisplayPath,
+           std::string("cannot read file: ") + std::strerror(E), 0, 0, 0});
+      continue;
+    }
+    (cppPrefilter(Bytes) ? Sources : Rest).push_back(In->AbsolutePath);
+  }
+  if (Sources.empty())
+    return;
+  std::string Frontend = frontendPath();
+  if (Frontend.empty()) {
+    Out.Errors.push_back({ToolError::Internal, displayPath(Sources.front()),
+                          "the C/C++ frontend mpguard-cxx was not found next "
+                          "to mpguard (or in ../lib/mpguard); C/C++ files "
+                          "were not analyzed",
+                          0, 0, 0});
+    return;
+  }
+
+  // The prefilter's sources first; then, a round at a time, the skipped
+  // sources that define a function the parsed ones call but no parsed TU
+  // defines (a call on the way from a thread start to a fork may go
+  // through them: an event loop's file), until none is left.
+  std::vector<cpp::TranslationUnit> Units;
+  parseSources(Frontend, Sources, Options, Units, Out);
+  for (int Round = 0; Round < 8 && !Rest.empty(); ++Round) {
+    std::set<std::string> Defined, Wanted;
+    for (const cpp::TranslationUnit &TU : Units)
+      for (const cpp::Function &F : TU.Functions)
+        Defined.insert(F.Usr);
+    for (const cpp::TranslationUnit &TU : Units)
+      for (const cpp::Function &F : TU.Functions)
+        for (const cpp::Block &B : F.Blocks)
+          for (const cpp::Event &E : B.Events)
+            if (E.Kind == cpp::EventKind::Call && !E.Callee.empty() &&
+                !Defined.count(E.Callee)) {
+              llvm::StringRef Name = E.Api;
+              Wanted.insert(Name.substr(Name.rfind(':') + 1).str());
+            }
+    std::vector<std::string> Next;
+    for (auto It = Rest.begin(); It != Rest.end();) {
+      std::string Bytes;
+      struct stat St;
+      std::set<std::string> Found;
+      if (readWholeFile(*It, Bytes, St, 64ull << 20) == 0)
+        definedNames(Bytes, Wanted, Found);
+      if (Found.empty()) {
+        ++It;
+        continue;
+      }
+      Next.push_back(*It);
+      It = Rest.erase(It);
+    }
+    if (Next.empty())
+      break;
+    parseSources(Frontend, Next, Options, Units, Out);
   }
 
   std::vector<std::string> Skipped;
@@ -298,21 +374,24 @@ void runCppRules(const std::vector<const InputFile *> &Files,
                  << ": not in compile_commands.json, and does not compile "
                     "with a neighbour's command; skipped\n";
 
-  cpp::Program P(std::move(Units));
-  P.Enabled = Enabled;
-  P.NonForkDefaults = Options.NonForkDefaults;
+  auto Texts = std::make_shared<cpp::SourceCache>();
   std::vector<Finding> Found;
-  for (const cpp::CppRule *R : Rules)
-    R->check(P, Found);
-  // A function of a header is one function (by USR), so one finding; drop
-  // exact duplicates all the same.
+  for (auto &Members : cpp::Program::programsOf(Units)) {
+    cpp::Program P(std::move(Members), Texts);
+    P.Enabled = Enabled;
+    P.NonForkDefaults = Options.NonForkDefaults;
+    for (const cpp::CppRule *R : Rules)
+      R->check(P, Found);
+  }
+  // A function of a header is one function (by USR), and a TU without a
+  // main is in every program: one finding per rule and place.
   std::sort(Found.begin(), Found.end(), findingLess);
   for (Finding &F : Found) {
     if (!Out.Findings.empty()) {
       const Finding &L = Out.Findings.back();
       if (L.Rule == F.Rule &&
           L.Loc.File->absolutePath() == F.Loc.File->absolutePath() &&
-          L.Loc.Begin == F.Loc.Begin && L.Message == F.Message)
+          L.Loc.Begin == F.Loc.Begin && L.Loc.End == F.Loc.End)
         continue;
     }
     if (nolintSuppresses(*F.Loc.File, F.Loc.line(), *F.Rule))

@@ -371,6 +371,66 @@ private:
     return nullptr;
   }
 
+  /// A call through a pointer to a function: its type, which the
+  /// address-taken functions of the run are matched against.
+  void indirectCall(const CallExpr *Call, std::vector<Event> &Out) {
+    const Expr *Callee = Call->getCallee();
+    if (!Callee || isa<CXXMemberCallExpr>(Call) ||
+        Callee->getType()->isDependentType())
+      return;
+    QualType T = Callee->getType();
+    if (const auto *PT = T->getAs<PointerType>())
+      T = PT->getPointeeType();
+    if (!T->isFunctionType())
+      return;
+    CharSourceRange R = CharSourceRange::getTokenRange(
+        SM.getExpansionRange(Callee->getSourceRange()).getAsRange());
+    std::string Text =
+        Lexer::getSourceText(R, SM, Ctx.getLangOpts()).trim().str();
+    if (Text.empty() || Text.size() > 60 ||
+        Text.find('\n') != std::string::npos)
+      Text = "a function pointer";
+    Event Ev =
+        event(EventKind::Call, Call->getBeginLoc(), Call->getEndLoc(), Text);
+    Ev.Signature = signature(T);
+    Out.push_back(std::move(Ev));
+  }
+
+public:
+  /// The canonical spelling of a function type: what an indirect call and
+  /// the functions it may reach agree on.
+  std::string signature(QualType T) {
+    return T.getCanonicalType().getUnqualifiedType().getAsString();
+  }
+
+  /// A program function whose address is taken (not in a system header).
+  void addressTaken(const FunctionDecl *FD) {
+    if (!FD || FD->isImplicit() || FD->getType()->isDependentType() ||
+        FD->isDependentContext())
+      return;
+    if (const auto *M = dyn_cast<CXXMethodDecl>(FD); M && !M->isStatic())
+      return; // a pointer to member is called another way
+    if (SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation())))
+      return;
+    std::string Usr = usrOf(FD->getCanonicalDecl());
+    if (!Usr.empty() && Taken.insert(Usr).second)
+      TU.AddressTaken.emplace_back(Usr, signature(FD->getType()));
+  }
+
+private:
+  std::set<std::string> Taken;
+
+  /// The USR a call names: the definition's when this TU has it, else the
+  /// declaration's when it is the program's (another TU may define it);
+  /// "" for the libraries' functions.
+  std::string calleeUsr(const FunctionDecl *FD) {
+    std::string Usr = definitionUsr(FD);
+    if (!Usr.empty() || !FD || FD->isImplicit() ||
+        SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation())))
+      return Usr;
+    return usrOf(FD->getCanonicalDecl());
+  }
+
   /// The USR of a program function's definition (not in a system header).
   std::string definitionUsr(const FunctionDecl *FD) {
     const FunctionDecl *Def = nullptr;
@@ -640,8 +700,10 @@ private:
     if (!Call)
       return;
     const FunctionDecl *FD = Call->getDirectCallee();
-    if (!FD)
+    if (!FD) {
+      indirectCall(Call, Out);
       return;
+    }
     if (const auto *M = dyn_cast<CXXMemberCallExpr>(Call)) {
       const Expr *Obj = M->getImplicitObjectArgument();
       const CXXMethodDecl *MD = M->getMethodDecl();
@@ -865,7 +927,7 @@ private:
     std::string Name = FD->getQualifiedNameAsString();
     Event Ev = event(EventKind::Call, B, End, Name);
     Ev.System = SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation()));
-    Ev.Callee = definitionUsr(FD);
+    Ev.Callee = calleeUsr(FD);
     llvm::ArrayRef<const Expr *> Args;
     if (const auto *C = dyn_cast<CallExpr>(E))
       Args = llvm::ArrayRef(C->getArgs(), C->getNumArgs());
@@ -901,6 +963,19 @@ public:
     X.LoopVarOwner[S->getLoopVariable()] = S;
     return true;
   }
+  /// A function named other than as the callee of a call: its address is
+  /// taken (`f` or `&f` passed, stored, put in a table).
+  bool VisitCallExpr(CallExpr *C) {
+    if (const auto *D = dyn_cast_or_null<DeclRefExpr>(
+            C->getCallee() ? C->getCallee()->IgnoreParenImpCasts() : nullptr))
+      Callees.insert(D);
+    return true;
+  }
+  bool VisitDeclRefExpr(DeclRefExpr *D) {
+    if (!Callees.count(D))
+      X.addressTaken(dyn_cast<FunctionDecl>(D->getDecl()));
+    return true;
+  }
   bool VisitVarDecl(VarDecl *V) {
     if (V->hasGlobalStorage() && !V->isStaticLocal() && V->getInit())
       StaticInits.push_back(V);
@@ -926,6 +1001,7 @@ public:
 
 private:
   Extractor &X;
+  llvm::DenseSet<const DeclRefExpr *> Callees;
 
   template <typename D> bool traverse(D *FD) {
     bool R;

@@ -50,8 +50,22 @@ struct ThreadFlow::Impl {
     return It->second;
   }
 
-  const Function *callee(const TranslationUnit *TU, const Event &E) {
-    return E.Callee.empty() ? nullptr : P.function(E.Callee, TU);
+  /// The witness \p Of (Leaves or Forks) has for what a call may run:
+  /// its callee, or for a call through a function pointer the first
+  /// address-taken function of its type that has one.
+  const Witness *through(const std::map<const Function *, const Witness *> &Of,
+                         const TranslationUnit *TU, const Event &E) {
+    if (E.Kind != EventKind::Call)
+      return nullptr;
+    if (!E.Callee.empty()) {
+      auto It = Of.find(P.function(E.Callee, TU));
+      return It == Of.end() ? nullptr : It->second;
+    }
+    if (!E.Signature.empty())
+      for (auto [TargetTU, Target] : P.indirectTargets(E.Signature))
+        if (auto It = Of.find(Target); It != Of.end())
+          return It->second;
+    return nullptr;
   }
 
   void transfer(const TranslationUnit *TU, const Function *F, const Event &E,
@@ -63,8 +77,8 @@ struct ThreadFlow::Impl {
         S.emplace("python", witness(TU, F, &E, nullptr));
       else if (stopsInterpreter(E.Api))
         S.erase("python");
-      else if (auto It = Leaves.find(callee(TU, E)); It != Leaves.end())
-        S.emplace("python", witness(TU, F, &E, It->second));
+      else if (const Witness *W = through(Leaves, TU, E))
+        S.emplace("python", witness(TU, F, &E, W));
       return;
     }
     switch (E.Kind) {
@@ -79,8 +93,8 @@ struct ThreadFlow::Impl {
         S.erase(E.Var);
       break;
     case EventKind::Call:
-      if (auto It = Leaves.find(callee(TU, E)); It != Leaves.end())
-        S.emplace("@call:" + E.Callee, witness(TU, F, &E, It->second));
+      if (const Witness *W = through(Leaves, TU, E))
+        S.emplace("@call:" + E.Callee + E.Signature, witness(TU, F, &E, W));
       break;
     case EventKind::Fork:
     case EventKind::Write:
@@ -125,9 +139,8 @@ struct ThreadFlow::Impl {
       for (const Event &E : F.Blocks[B].Events) {
         if (E.Kind == EventKind::Fork)
           return witness(&TU, &F, &E, nullptr);
-        if (E.Kind == EventKind::Call)
-          if (auto It = Forks.find(callee(&TU, E)); It != Forks.end())
-            return witness(&TU, &F, &E, It->second);
+        if (const Witness *W = through(Forks, &TU, E))
+          return witness(&TU, &F, &E, W);
       }
     }
     return nullptr;
@@ -164,9 +177,8 @@ struct ThreadFlow::Impl {
             const Witness *Fork = nullptr;
             if (E.Kind == EventKind::Fork)
               Fork = witness(TU, F, &E, nullptr);
-            else if (E.Kind == EventKind::Call)
-              if (auto It = Forks.find(callee(TU, E)); It != Forks.end())
-                Fork = witness(TU, F, &E, It->second);
+            else if (const Witness *W = through(Forks, TU, E))
+              Fork = witness(TU, F, &E, W);
             if (Fork) {
               Out.push_back({TU, F, &E, S.begin()->second, Fork});
               if (E.Kind == EventKind::Fork)
@@ -463,8 +475,13 @@ bool isAsyncSignalSafe(llvm::StringRef Name) {
 }
 
 bool endsChild(llvm::StringRef Name) {
+  // A failed assert() (glibc's __assert_fail, the BSDs' and macOS's
+  // __assert/__assert_rtn) ends the process like abort(): an invariant is
+  // broken already, and it is not what these rules are about.
   return Name.starts_with("exec") || Name == "fexecve" || Name == "_exit" ||
-         Name == "_Exit" || Name == "abort";
+         Name == "_Exit" || Name == "abort" || Name == "__assert_fail" ||
+         Name == "__assert_perror_fail" || Name == "__assert" ||
+         Name == "__assert_rtn" || Name == "_assert";
 }
 
 namespace {

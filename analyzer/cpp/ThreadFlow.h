@@ -92,7 +92,8 @@ private:
 /// POSIX signal-safety(7), plus _Fork and quick_exit, plus a labelled
 /// allow-list of Linux extensions (prctl, dup3, close_range, syscall, ...).
 bool isAsyncSignalSafe(llvm::StringRef Name);
-/// exec*, _exit, _Exit, abort: the child's path ends there.
+/// exec*, _exit, _Exit, abort, a failed assert(): the child's path ends
+/// there.
 bool endsChild(llvm::StringRef Name);
 
 struct ChildStep {

@@ -120,7 +120,7 @@ private:
       case EventKind::Call:
         if (!E.System && E.Api != "new" && E.Api != "throw")
           continue; // a program function without a body here
-        if (isAsyncSignalSafe(E.Api))
+        if (isAsyncSignalSafe(E.Api) || endsChild(E.Api))
           continue;
         [[fallthrough]];
       case EventKind::ThreadStart:
@@ -139,7 +139,7 @@ private:
       const Event &E = *S.At;
       if (E.Kind != EventKind::Call ||
           (!E.System && E.Api != "new" && E.Api != "throw") ||
-          isAsyncSignalSafe(E.Api))
+          isAsyncSignalSafe(E.Api) || endsChild(E.Api))
         continue;
       report(P, TU, At, S, "prepare", Severity::Note,
              ": not async-signal-safe, so fork() is no longer safe to call "

@@ -30,10 +30,10 @@ public:
 
   void check(const Program &P, std::vector<Finding> &Out) const override {
     std::set<const TranslationUnit *> Extensions;
-    for (const TranslationUnit &TU : P.units())
-      for (const Function &F : TU.Functions)
+    for (const TranslationUnit *TU : P.units())
+      for (const Function &F : TU->Functions)
         if (F.Role == FunctionRole::ModuleInit)
-          Extensions.insert(&TU);
+          Extensions.insert(TU);
     if (Extensions.empty())
       return;
     ThreadFlow Flow(P);

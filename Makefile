@@ -2,7 +2,7 @@
 #   make run   install what is missing, build, check the bundled examples
 #   make test  install what is missing, build, run the whole suite (CTest):
 #              unit and lit suites, the examples under every start method,
-#              the suite again under ASan+UBSan, and 60 s of fuzzing
+#              the suite again under ASan+UBSan, and 60 + 30 s of fuzzing
 #   make check the quick developer loop: the main build's suites only
 # All are idempotent and quick when everything is already there.
 
@@ -18,7 +18,7 @@ APT_PACKAGES := cmake ninja-build g++ make python3 python3-jsonschema \
 STAMP_DIR := .stamps
 
 .PHONY: all setup build run test check sanitize-build test-sanitize fuzz-build \
-        fuzz bench clean format check-format docs
+        fuzz fuzz-cpp bench clean format check-format docs
 
 all: build
 
@@ -101,7 +101,7 @@ fuzz-build: setup
 	@test -f $(FUZZ_DIR)/build.ninja || CC=clang-19 CXX=clang++-19 cmake -S . -B $(FUZZ_DIR) -G Ninja \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMPGUARD_FUZZ=ON -DMPGUARD_WERROR=OFF -DBUILD_TESTING=OFF \
 	  "-DCMAKE_C_FLAGS=$(FUZZ_FLAGS)" "-DCMAKE_CXX_FLAGS=$(FUZZ_FLAGS)"
-	cmake --build $(FUZZ_DIR) --target mpguard-fuzz -j $(JOBS)
+	cmake --build $(FUZZ_DIR) --target mpguard-fuzz mpguard-fuzz-cpp -j $(JOBS)
 
 fuzz: fuzz-build
 	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/crashes $(FUZZ_DIR)/seeds
@@ -109,6 +109,12 @@ fuzz: fuzz-build
 	$(FUZZ_DIR)/test/fuzz/mpguard-fuzz $(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds \
 	  -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
 	  -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crashes/
+
+# The C/C++ facts fuzzer, seeded with mpguard-cxx's facts of the C/C++
+# tests and examples (make fuzz-cpp FUZZ_SECONDS=600).
+fuzz-cpp: build fuzz-build
+	sh test/tools/fuzz_smoke_cpp.sh $(FUZZ_DIR)/test/fuzz/mpguard-fuzz-cpp \
+	  $(BUILD_DIR)/mpguard-cxx . $(FUZZ_SECONDS) $(FUZZ_DIR)/crashes-cpp
 
 # Benchmarks against baselines measured in the same run (bench/README.md).
 bench: build

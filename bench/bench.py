@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -842,6 +843,102 @@ def _terminate(signum, _frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+# --- C/C++: mpguard-cxx against clang -fsyntax-only, per translation unit ---
+
+def cxx_units(args):
+    """The TUs to time, as (label, cwd, mpguard-cxx argv, clang argv).
+
+    The built-in corpus: the C/C++ rule tests and bundled examples, with
+    one set of flags. With --cxx-db DIR: every TU of DIR's
+    compile_commands.json, each with its own command (clang gets it with
+    -c/-o removed and -fsyntax-only -w added; mpguard-cxx reads the same
+    database with -p)."""
+    units = []
+    if args.cxx_db:
+        db = json.load(open(os.path.join(args.cxx_db,
+                                         "compile_commands.json")))
+        seen = set()
+        for e in db:
+            src = os.path.normpath(os.path.join(e["directory"], e["file"]))
+            if src in seen or not src.endswith((".c", ".cc", ".cpp", ".cxx")):
+                continue
+            seen.add(src)
+            argv = e.get("arguments") or shlex.split(e["command"])
+            clang, skip = [args.clang], False
+            for a in argv[1:]:
+                if skip:
+                    skip = False
+                    continue
+                if a == "-o":
+                    skip = True
+                    continue
+                if a == "-c":
+                    continue
+                clang.append(a)
+            clang += ["-fsyntax-only", "-w", "-Wno-unknown-warning-option"]
+            units.append((os.path.relpath(src, args.cxx_db), e["directory"],
+                          [args.mpguard_cxx, "-p", args.cxx_db, src], clang))
+        return units
+    flags = ["-std=c++20", "-fopenmp"] + sh(
+        "python3-config --includes").split()
+    files = sorted(
+        [os.path.join(REPO, "test", "rules", f)
+         for f in os.listdir(os.path.join(REPO, "test", "rules"))
+         if f.endswith(".cpp")] +
+        [os.path.join(REPO, "rules", "cpp", d, f)
+         for d in os.listdir(os.path.join(REPO, "rules", "cpp"))
+         for f in ("bad.cpp", "fixed.cpp")
+         if os.path.exists(os.path.join(REPO, "rules", "cpp", d, f))])
+    for f in files:
+        units.append((os.path.relpath(f, REPO), REPO,
+                      [args.mpguard_cxx, f, "--", *flags],
+                      [args.clang, "-fsyntax-only", "-w", *flags, f]))
+    return units
+
+
+def cxx_section(args):
+    """Times each TU with mpguard-cxx (parse, CFGs, facts, JSON) and with
+    clang -fsyntax-only, interleaved, best of --runs each (process start-up
+    included for both); returns the markdown lines and the data."""
+    units = cxx_units(args)
+    rows, data = [], []
+    tot_cxx = tot_clang = 0.0
+    for label, cwd, mine, theirs in units:
+        t_mine, t_clang, ok = [], [], True
+        for _ in range(max(1, args.runs)):
+            for argv, into in ((theirs, t_clang), (mine, t_mine)):
+                t0 = time.monotonic()
+                p = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+                into.append(time.monotonic() - t0)
+                if p.returncode != 0 and argv is theirs:
+                    ok = False
+        if not ok:
+            rows.append(f"| {label} | clang failed: not compared | | |")
+            continue
+        a, b = min(t_clang), min(t_mine)
+        tot_clang += a
+        tot_cxx += b
+        data.append({"tu": label, "clang_s": a, "mpguard_cxx_s": b})
+        rows.append(f"| {label} | {a * 1000:.0f} | {b * 1000:.0f} | "
+                    f"{b / a:.2f} |")
+    corpus = (f"compile_commands.json in {args.cxx_db}" if args.cxx_db
+              else "the C/C++ rule tests and bundled examples")
+    md = ["### C/C++", "",
+          f"Per translation unit of {corpus}: `{os.path.basename(args.clang)}"
+          " -fsyntax-only -w` and `mpguard-cxx` (the parse, the CFG of every "
+          "function, the facts as JSON) with the same flags, best of "
+          f"{max(1, args.runs)} runs each, process start-up included.", "",
+          "| TU | clang -fsyntax-only (ms) | mpguard-cxx (ms) | ratio |",
+          "|---|---|---|---|", *rows]
+    if tot_clang:
+        md.append(f"| **all {len(data)} TUs** | {tot_clang * 1000:.0f} | "
+                  f"{tot_cxx * 1000:.0f} | {tot_cxx / tot_clang:.2f} |")
+    md.append("")
+    return md, {"units": data, "clang_total_s": tot_clang,
+                "mpguard_cxx_total_s": tot_cxx}
+
+
 def main():
     signal.signal(signal.SIGTERM, _terminate)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -864,7 +961,7 @@ def main():
     ap.add_argument("--time-budget", type=float, default=780,
                     help="seconds after which discarded runs are no longer "
                     "made up")
-    ap.add_argument("--corpora", default="debian,pyenv,scale")
+    ap.add_argument("--corpora", default="debian,pyenv,scale,cxx")
     ap.add_argument("--scale", default="1,4,16")
     ap.add_argument("--debian-root", default="/usr/lib/python3.11")
     ap.add_argument("--pyenv-root", default=None,
@@ -874,6 +971,13 @@ def main():
     ap.add_argument("--ts-parse", required=True)
     ap.add_argument("--node", default=shutil.which("node"))
     ap.add_argument("--pylint", default="")
+    ap.add_argument("--mpguard-cxx", default="",
+                    help="the C/C++ frontend to time (the C/C++ table)")
+    ap.add_argument("--clang", default=shutil.which("clang-19") or "",
+                    help="the clang for the C/C++ baseline")
+    ap.add_argument("--cxx-db", default="",
+                    help="time the TUs of DIR/compile_commands.json instead "
+                    "of the built-in C/C++ corpus")
     ap.add_argument("--keep-temp", action="store_true",
                     help="keep the scale-series copies and the warm rows' "
                     "cache directories (OUT/cache/CORPUS)")
@@ -1044,9 +1148,15 @@ def main():
                "", scale_table(scale, results), ""]
         for c in scale:
             md += [corpus_table(c, results[c.key]), ""]
-    md += ["### C/C++", "",
-           "| Corpus | Result |", "|---|---|",
-           "| C/C++ | SKIP: no C/C++ frontend yet |", ""]
+    cxx = None
+    if "cxx" in wanted and args.mpguard_cxx and args.clang:
+        log("== C/C++: mpguard-cxx and clang -fsyntax-only per TU")
+        cxx_md, cxx = cxx_section(args)
+        md += cxx_md
+    else:
+        md += ["### C/C++", "", "SKIP: " + (
+            "not asked for (--corpora without cxx)" if "cxx" not in wanted
+            else "no mpguard-cxx or clang-19 given"), ""]
     text = "\n".join(md)
     with open(os.path.join(args.out, "latest.md"), "w") as f:
         f.write(text)
@@ -1061,7 +1171,8 @@ def main():
                                            k: {x: y for x, y in v.items()
                                                if x != "_clean"}
                                            for k, v in results[c.key].items()}}
-                               for c in corpora}}, f, indent=1)
+                               for c in corpora},
+                   "cxx": cxx}, f, indent=1)
     print(text)
     log(f"\nwritten: {os.path.join(args.out, 'latest.md')} and latest.json")
 

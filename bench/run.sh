@@ -16,6 +16,7 @@ ROOT="$(dirname "$BENCH")"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
 MPGUARD="${MPGUARD:-$BUILD_DIR/mpguard}"
+MPGUARD_SOURCE="$MPGUARD" # the copy below is measured; mpguard-cxx sits next to this one
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY="$(command -v python3)"
 
@@ -83,5 +84,16 @@ else
   fi
 fi
 
+# --- the C/C++ table: mpguard-cxx next to mpguard, clang-19 as the baseline -------
+CXX_FRONTEND="$(dirname "${MPGUARD_SOURCE:-$BUILD_DIR/mpguard}")/mpguard-cxx"
+[ -x "$CXX_FRONTEND" ] || CXX_FRONTEND="$BUILD_DIR/mpguard-cxx"
+CXX_ARGS=()
+if [ -x "$CXX_FRONTEND" ] && command -v clang-19 >/dev/null 2>&1; then
+  cp "$CXX_FRONTEND" "$BENCH/.build/mpguard-cxx.tmp" && mv "$BENCH/.build/mpguard-cxx.tmp" "$BENCH/.build/mpguard-cxx"
+  CXX_ARGS=(--mpguard-cxx "$BENCH/.build/mpguard-cxx" --clang "$(command -v clang-19)")
+else
+  note "no $CXX_FRONTEND or clang-19: the C/C++ table is skipped."
+fi
+
 exec "$PY" "$BENCH/bench.py" --mpguard "$MPGUARD" --ts-parse "$TS_PARSE" \
-  --node "$(command -v node)" --pylint "$PYLINT" "$@"
+  --node "$(command -v node)" --pylint "$PYLINT" "${CXX_ARGS[@]}" "$@"

@@ -587,8 +587,9 @@ Exit status: 0 no findings, 1 findings, 2 usage, input or internal error.
 Run code to prove a diagnosis. Without SCRIPT: for every rule with examples,
 run its bad example under each start method (it must show the recorded
 symptom), its fixed example (it must run, with the same output under every
-method), and the bad example after `mpguard check --fix --unsafe-fixes` (it
-must be reported clean and run like the fixed one). C/C++ rules: bad.cpp
+method), and, if the rule offers a fix for it, the bad example after
+`mpguard check --fix --unsafe-fixes` (it must be reported clean and run like
+the fixed one). C/C++ rules: bad.cpp
 and fixed.cpp are compiled with c++ (or $CXX) and run once (method native).
 With SCRIPT: run that
 script under each start method and say whether it runs, fails with a known

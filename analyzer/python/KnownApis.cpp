@@ -86,6 +86,69 @@ bool startsProcessesWhenIterated(const std::string &C) {
          C == "torch.utils.data.dataloader.DataLoader";
 }
 
+PickledCall pickledByCall(const std::string &C, const std::string &Method) {
+  static const PickledParameter ProcessParams[] = {{"target", 1, false},
+                                                   {"args", 3, true}};
+  static const PickledParameter PoolParams[] = {{"initializer", 1, false},
+                                                {"initargs", 2, true}};
+  static const PickledParameter ExecutorParams[] = {{"initializer", 2, false},
+                                                    {"initargs", 3, true}};
+  static const PickledParameter PoolTask[] = {{"func", 0, false}};
+  static const PickledParameter ExecutorTask[] = {{"fn", 0, false}};
+  static const struct {
+    const char *Class, *StartMethod;
+  } Processes[] = {
+      {"multiprocessing.Process", ""},
+      {"multiprocessing.context.Process", ""},
+      {"multiprocessing.context.SpawnProcess", "spawn"},
+      {"multiprocessing.context.ForkServerProcess", "forkserver"},
+      {"multiprocessing.context.ForkProcess", "fork"},
+  };
+  static const char *const Pools[] = {"multiprocessing.Pool",
+                                      "multiprocessing.pool.Pool"};
+  static const char *const Executors[] = {
+      "concurrent.futures.ProcessPoolExecutor",
+      "concurrent.futures.process.ProcessPoolExecutor"};
+  static const char *const PoolMethods[] = {
+      "map",   "imap",        "imap_unordered", "starmap",
+      "apply", "apply_async", "map_async",      "starmap_async"};
+
+  PickledCall P;
+  auto Set = [&](const PickledParameter *Params, unsigned Count, bool Every) {
+    P.Params = Params;
+    P.Count = Count;
+    P.EveryMethod = Every;
+  };
+  if (Method.empty()) {
+    for (const auto &Proc : Processes)
+      if (C == Proc.Class) {
+        Set(ProcessParams, 2, false);
+        P.StartMethod = Proc.StartMethod;
+      }
+    for (const char *Pool : Pools)
+      if (C == Pool)
+        Set(PoolParams, 2, false);
+    for (const char *Ex : Executors)
+      if (C == Ex)
+        Set(ExecutorParams, 2, false);
+    return P;
+  }
+  for (const char *Pool : Pools)
+    if (C == Pool)
+      for (const char *M : PoolMethods)
+        if (Method == M)
+          Set(PoolTask, 1, true);
+  for (const char *Ex : Executors)
+    if (C == Ex && (Method == "submit" || Method == "map"))
+      Set(ExecutorTask, 1, true);
+  return P;
+}
+
+bool serializesByValue(const std::string &Q) {
+  return hasPrefix(Q, "multiprocess") || hasPrefix(Q, "loky") ||
+         hasPrefix(Q, "joblib");
+}
+
 bool looksLikeClass(const std::string &C) {
   size_t Dot = C.rfind('.');
   std::string Last = Dot == std::string::npos ? C : C.substr(Dot + 1);

@@ -35,6 +35,37 @@ bool startsProcessesOnMethod(const std::string &CanonicalClass,
 /// num_workers > 0).
 bool startsProcessesWhenIterated(const std::string &CanonicalClass);
 
+/// A parameter whose value a call pickles.
+struct PickledParameter {
+  const char *Keyword; // "target"
+  int Position;        // its position among positional arguments
+  bool Elements;       // a sequence whose elements are pickled (args=)
+};
+
+/// What a call hands to pickle: Process(target=, args=) and the
+/// initializer= and initargs= of Pool and ProcessPoolExecutor under spawn
+/// and forkserver (a forked child inherits them); the function of a Pool's
+/// map, imap, imap_unordered, starmap, apply and their _async forms, and of
+/// an executor's submit and map, under every start method (tasks travel
+/// through a pipe). Thread pools pickle nothing.
+struct PickledCall {
+  const PickledParameter *Params = nullptr; // none: pickles nothing modelled
+  unsigned Count = 0;
+  bool EveryMethod = false;
+  const char *StartMethod = ""; // implied by the class: SpawnProcess, ...
+};
+
+/// For a call of (canonical) class \p CanonicalClass (\p Method empty), or
+/// of method \p Method of an object of that class.
+PickledCall pickledByCall(const std::string &CanonicalClass,
+                          const std::string &Method);
+
+/// The package serializes with dill or cloudpickle, which pickle lambdas,
+/// nested functions and local classes by value: `multiprocess` (a drop-in
+/// that canonicalName() maps onto multiprocessing), loky, joblib. Takes the
+/// name as written (not canonical).
+bool serializesByValue(const std::string &QualifiedName);
+
 /// Heuristic: the last component is CamelCase, so calling it constructs.
 bool looksLikeClass(const std::string &CanonicalName);
 

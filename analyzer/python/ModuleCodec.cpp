@@ -144,7 +144,7 @@ private:
 };
 
 /// Version of the layout below; bump on any change to it.
-constexpr uint64_t LayoutVersion = 2;
+constexpr uint64_t LayoutVersion = 3;
 
 // One function per fact kind, used for both directions: IO is Writer (with
 // const facts) or Reader (with mutable facts).
@@ -292,9 +292,11 @@ void io(Writer &W, const Event &E) {
   W.str(E.What);
   W.str(E.Target);
   W.s(E.Callee);
+  W.b(E.EveryMethod);
+  W.b(E.OfInstance);
 }
 void io(Reader &R, Event &E) {
-  E.Kind = R.enumerator(EventKind::ExternalCall);
+  E.Kind = R.enumerator(EventKind::PickledArgument);
   E.Range = R.span();
   E.Exec = R.s32();
   E.SiteIndex = R.u32();
@@ -304,6 +306,8 @@ void io(Reader &R, Event &E) {
   E.What = R.str();
   E.Target = R.str();
   E.Callee = R.s32();
+  E.EveryMethod = R.b();
+  E.OfInstance = R.b();
 }
 
 /// Every index in range, every span inside the text, scope parents before
@@ -414,6 +418,9 @@ bool validate(const PythonModule &M) {
     size_t Sites = E.IsIteration ? M.Iterations.size() : M.Calls.size();
     if (!SpanOk(E.Range) || !ScopeReq(E.Exec) || E.SiteIndex >= Sites ||
         !ScopeOk(E.Callee))
+      return false;
+    // Rules index the scopes with it.
+    if (E.Kind == EventKind::PickledArgument && !ScopeReq(E.Callee))
       return false;
   }
   return true;

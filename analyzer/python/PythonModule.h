@@ -7,8 +7,9 @@
 // iteration sites with their guard state, guard regions and the module's
 // top-level statements. Resolver then gives names their meaning (imports,
 // aliases, contexts, rebinding, local functions and classes) and derives
-// Events (process starts, set_start_method, calls of local code), which is
-// all the rules and project/ read. Rules never see a syntax tree.
+// Events (process starts, set_start_method, get_context("fork"), calls of
+// local code, local code handed to pickle), which is all the rules and
+// project/ read. Rules never see a syntax tree.
 //
 // Cross-module analysis extends this without a rewrite: unresolved imports
 // stay as qualified names ("helpers.run_all") on Events of kind ExternalCall,
@@ -183,11 +184,19 @@ inline bool mayHoldSuppressions(std::string_view Text) {
          Text.find("mpguard:") != std::string_view::npos;
 }
 
+/// New kinds go at the end: a kind's value is its bit in an EventMask (and in
+/// the facts cache's stat index), and ModuleCodec validates against the last.
 enum class EventKind : uint8_t {
   ProcessStart,   // Pool(), Process.start(), executor, manager, ...
   SetStartMethod, // multiprocessing.set_start_method(...)
   LocalCall,      // a call of a function/method/class defined in this module
   ExternalCall,   // a call of a name imported from elsewhere (not resolved)
+  ForkContext,    // multiprocessing.get_context("fork"); no effect on callers
+  /// An argument that a process start or a pool task pickles (with pickle,
+  /// not dill) and that is code of this module: Callee. See PickledCall in
+  /// KnownApis.h; none for a Process target under an explicit fork context,
+  /// which is inherited, not pickled. No effect on callers.
+  PickledArgument,
 };
 
 struct Event {
@@ -201,8 +210,17 @@ struct Event {
   std::string What;   // source text of the callee, for messages
   std::string Target; // ExternalCall: qualified name; SetStartMethod: method;
                       // ProcessStart: the start method the code names
-                      // ("spawn", "forkserver"; "" for the default)
-  ScopeId Callee = NoScope; // LocalCall
+                      // ("spawn", "forkserver"; "" for the default);
+                      // ForkContext: "fork"; PickledArgument: as for
+                      // ProcessStart ("fork" too for pool tasks)
+  ScopeId Callee = NoScope; // LocalCall; PickledArgument: the function,
+                            // lambda, class or method the argument names
+  /// PickledArgument: pickled under every start method (the function of a
+  /// pool or executor task), not only under spawn and forkserver.
+  bool EveryMethod = false;
+  /// PickledArgument: an instance of the class Callee, or the method Callee
+  /// bound to an instance.
+  bool OfInstance = false;
 };
 
 class PythonModule {

@@ -7,7 +7,10 @@
 // (`ctx = mp.get_context("spawn"); ctx.Pool()`), module rebinding
 // (`multiprocessing = multiprocessing.get_context("spawn")`), instances of
 // known classes and of local classes (including Process subclasses), and
-// local functions and methods. The result is the module's Events.
+// local functions and methods. The result is the module's Events, among them
+// one ForkContext per call of get_context("fork") and one PickledArgument
+// per argument naming this module's code that a process start or a pool
+// task pickles.
 //
 //===----------------------------------------------------------------------===//
 #include "python/KnownApis.h"
@@ -32,6 +35,9 @@ struct Value {
   } K = Unknown;
   std::string Name;
   std::string Context; // start method of the context it came from
+  /// Instance: of a class from a package that serializes with dill or
+  /// cloudpickle (serializesByValue), though Name is canonical.
+  bool ByValue = false;
   ScopeId Scope = NoScope;
   ExprId Origin = NoExpr; // Instance: the constructor call
   std::shared_ptr<Value> Elem;
@@ -187,6 +193,7 @@ private:
         if (B.K == Value::QName) {
           V.Name = canonicalName(B.Name);
           V.Context = B.Context;
+          V.ByValue = serializesByValue(B.Name);
           return V;
         }
         if (B.K == Value::LocalClass)
@@ -290,6 +297,7 @@ private:
         V.K = Value::Instance;
         V.Name = Canon;
         V.Context = Callee.Context;
+        V.ByValue = serializesByValue(Callee.Name);
         V.Origin = Id;
         // ProcessPoolExecutor(mp_context=...), SyncManager(ctx=...)
         if (V.Context.empty())
@@ -389,6 +397,9 @@ private:
 
     if (Callee.K == Value::QName) {
       std::string Canon = canonicalName(Callee.Name);
+      if (PickledCall P = pickledByCall(Canon, "");
+          P.Count && !serializesByValue(Callee.Name))
+        recordPickled(S, Index, Call, P, startMethodOf(Callee, Call, S));
       if (Canon == "multiprocessing.set_start_method") {
         Event Ev = makeEvent(EventKind::SetStartMethod, S, Index, false,
                              Call.Range, What);
@@ -398,6 +409,18 @@ private:
         Ev.Target =
             literal(Call.Args.empty() ? keyword(Call, "method") : Call.Args[0]);
         M.Events.push_back(std::move(Ev));
+        return;
+      }
+      if (Canon == "multiprocessing.get_context") {
+        // Only an explicit request: get_context() and get_context(None)
+        // return the default (or the context itself) and name no method.
+        if (literal(Call.Args.empty() ? keyword(Call, "method")
+                                      : Call.Args[0]) == "fork") {
+          Event Ev = makeEvent(EventKind::ForkContext, S, Index, false,
+                               Call.Range, What);
+          Ev.Target = "fork";
+          M.Events.push_back(std::move(Ev));
+        }
         return;
       }
       if (std::string Method = startMethodOf(Callee, Call, S);
@@ -441,6 +464,9 @@ private:
     // executor, whose workers start on first use.
     if (CalleeExpr.Kind == ExprKind::Attribute) {
       Value Obj = resolve(CalleeExpr.Base, S.In, Call.Range.Begin);
+      if (Obj.K == Value::Instance && !Obj.ByValue)
+        if (PickledCall P = pickledByCall(Obj.Name, CalleeExpr.Text); P.Count)
+          recordPickled(S, Index, Call, P, Obj.Context);
       if (Obj.K == Value::Instance &&
           startsProcessesOnMethod(Obj.Name, CalleeExpr.Text) &&
           Obj.Context != "fork") {
@@ -450,6 +476,83 @@ private:
         M.Events.push_back(std::move(Ev));
       }
     }
+  }
+
+  /// One PickledArgument per argument of \p Call that \p P pickles and that
+  /// names code of this module. \p Method is the start method the code
+  /// names for the call ("" for the default).
+  void recordPickled(const Site &S, uint32_t Index, const Expr &Call,
+                     const PickledCall &P, std::string Method) {
+    if (*P.StartMethod)
+      Method = P.StartMethod;
+    // A forked child inherits its target, args and initializer; only tasks
+    // are pickled whatever the method.
+    if (Method == "fork" && !P.EveryMethod)
+      return;
+    for (unsigned I = 0; I < P.Count; ++I) {
+      const PickledParameter &Param = P.Params[I];
+      ExprId Arg = keyword(Call, Param.Keyword);
+      if (Arg == NoExpr && size_t(Param.Position) < Call.Args.size())
+        Arg = Call.Args[size_t(Param.Position)];
+      if (Arg == NoExpr)
+        continue;
+      if (!Param.Elements) {
+        recordPickledValue(S, Index, Call, Arg, P, Method);
+        continue;
+      }
+      // args=(a, b): each element. A name bound to a tuple is not followed.
+      if (M.expr(Arg).Kind == ExprKind::Sequence)
+        for (ExprId Elem : M.expr(Arg).Args)
+          if (Elem != NoExpr)
+            recordPickledValue(S, Index, Call, Elem, P, Method);
+    }
+  }
+
+  void recordPickledValue(const Site &S, uint32_t Index, const Expr &Call,
+                          ExprId Arg, const PickledCall &P,
+                          const std::string &Method) {
+    // functools.partial(f, ...) pickles f (and its arguments, not followed).
+    for (unsigned Hops = 0; Hops < 8; ++Hops) {
+      const Expr &A = M.expr(Arg);
+      if (A.Kind != ExprKind::Call || A.Base == NoExpr || A.Args.empty() ||
+          A.Args[0] == NoExpr)
+        break;
+      Value F = resolve(A.Base, S.In, A.Range.Begin);
+      if (F.K != Value::QName || canonicalName(F.Name) != "functools.partial")
+        break;
+      Arg = A.Args[0];
+    }
+    const Expr &A = M.expr(Arg);
+    ScopeId Object = NoScope;
+    bool OfInstance = false;
+    // obj.method: a method bound to an instance of a local class (`Value`
+    // keeps only the method).
+    if (A.Kind == ExprKind::Attribute) {
+      Value Obj = resolve(A.Base, S.In, A.Range.Begin);
+      if (Obj.K == Value::Instance && Obj.Scope != NoScope) {
+        Object = findMethod(Obj.Scope, A.Text);
+        OfInstance = Object != NoScope &&
+                     !M.Scopes[size_t(Object)].IsStaticOrClassMethod;
+      }
+    }
+    if (Object == NoScope) {
+      Value V = resolve(Arg, S.In, A.Range.Begin);
+      if (V.K == Value::LocalFunction || V.K == Value::LocalClass) {
+        Object = V.Scope;
+      } else if (V.K == Value::Instance && V.Scope != NoScope) {
+        Object = V.Scope;
+        OfInstance = true;
+      }
+    }
+    if (Object == NoScope)
+      return;
+    Event Ev = makeEvent(EventKind::PickledArgument, S, Index, false, A.Range,
+                         sourceText(Call.Base));
+    Ev.Target = Method;
+    Ev.Callee = Object;
+    Ev.EveryMethod = P.EveryMethod;
+    Ev.OfInstance = OfInstance;
+    M.Events.push_back(std::move(Ev));
   }
 
   /// The start method a process-starting call will use, as far as the code

@@ -386,7 +386,8 @@ private:
         Rows.push_back(W);
       }
       auto Reference = runClean(Label + "fixed.py", Fixed, nullptr, Rows);
-      verifyFix(Label, Bad, AllCodes, Reference, Rows);
+      if (offersFix(Bad, Rule->Code))
+        verifyFix(Label, Bad, AllCodes, Reference, Rows);
     }
     return report(Rows);
   }
@@ -589,6 +590,29 @@ private:
       W.Note += (W.Note.empty() ? "" : "; ") + std::string("cannot remove ") +
                 TempDir.str().str() + ": " + EC.message();
     return W;
+  }
+
+  /// Whether the `--fix` rows apply to \p Bad: not when rule \p Code
+  /// reports it but offers no fix (as for C/C++ rules, there are none for
+  /// rules without fixes). An example the rule does not report, or that
+  /// cannot be read or parsed, keeps them, and they fail.
+  static bool offersFix(const std::string &Bad, const std::string &Code) {
+    auto Buf = llvm::MemoryBuffer::getFile(Bad);
+    if (!Buf)
+      return true;
+    InputFile In{Bad, Bad, false};
+    std::vector<Finding> Found;
+    if (!checkPythonText(In, (*Buf)->getBuffer().str(), {Code}, Found))
+      return true;
+    bool Reported = false;
+    for (const Finding &F : Found) {
+      if (!F.Rule || F.Rule->Code != Code)
+        continue;
+      if (!F.Fixes.empty())
+        return true;
+      Reported = true;
+    }
+    return !Reported;
   }
 
   /// The bad example after --fix --unsafe-fixes: reported clean, and runs

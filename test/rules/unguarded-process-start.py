@@ -55,6 +55,7 @@ ctx.Pool(2)
 mp.get_context("forkserver").Process(target=work).start()
 # CHECK: :[[@LINE-1]]:1: error: `mp.get_context("forkserver").Process(target=work).start` starts processes{{.*}}[MPG001 unguarded-process-start]
 fork_ctx = mp.get_context("fork")
+# CHECK: :[[@LINE-1]]:12: note: `mp.get_context` asks for the fork start method{{.*}}[MPG007 explicit-fork-method]
 fork_ctx.Pool(2)
 concurrent.futures.ProcessPoolExecutor(mp_context=fork_ctx).submit(work, 1)
 mp.Pool(2, context=fork_ctx)

@@ -98,6 +98,21 @@ TEST(ModuleCodec, RoundTripsTheSample) {
   EXPECT_EQ(D.Scopes.size(), M->Scopes.size());
 }
 
+TEST(ModuleCodec, KeepsForkContextEventsAndRejectsUnknownKinds) {
+  auto M = build("import multiprocessing as mp\n"
+                 "ctx = mp.get_context('fork')\n");
+  ASSERT_EQ(M->Events.size(), 1u);
+  ASSERT_EQ(M->Events[0].Kind, EventKind::ForkContext);
+  PythonModule D;
+  ASSERT_TRUE(decodeInto(*M, encode(*M), D));
+  EXPECT_EQ(D.Events[0].Kind, EventKind::ForkContext);
+  EXPECT_EQ(D.Events[0].Target, "fork");
+  PythonModule Bad = *M;
+  Bad.Events[0].Kind = EventKind(UINT8_MAX); // past the last kind
+  PythonModule B;
+  EXPECT_FALSE(decodeInto(*M, encode(Bad), B));
+}
+
 TEST(ModuleCodec, RejectsEveryTruncation) {
   auto M = build(Sample);
   std::string Bytes = encode(*M);

@@ -67,6 +67,34 @@ TEST(PythonModel, UnresolvedImportsBecomeExternalCalls) {
   EXPECT_EQ(M->Events[1].Target, "..pkg.mod.go");
 }
 
+TEST(PythonModel, GetContextForkIsAnEventWithoutEffects) {
+  auto M = build("import multiprocessing as mp\n"
+                 "import billiard\n"
+                 "def f():\n"
+                 "    return mp.get_context('fork')\n"
+                 "f()\n"
+                 "billiard.get_context(method='fork').Pool()\n"
+                 "mp.get_context('spawn')\n"
+                 "mp.get_context()\n");
+  std::vector<const Event *> Forks;
+  for (const Event &Ev : M->Events)
+    if (Ev.Kind == EventKind::ForkContext)
+      Forks.push_back(&Ev);
+  ASSERT_EQ(Forks.size(), 2u);
+  EXPECT_EQ(Forks[0]->What, "mp.get_context");
+  EXPECT_EQ(Forks[0]->Target, "fork");
+  EXPECT_NE(Forks[0]->Exec, ModuleScope);
+  EXPECT_EQ(Forks[1]->What, "billiard.get_context");
+  EXPECT_EQ(Forks[1]->Exec, ModuleScope);
+  // A fork context is not a process start or a start method: no effect,
+  // in its scope or through the call of f().
+  auto S = project::summarize(*M);
+  for (size_t E = 0; E < project::EffectCount; ++E) {
+    EXPECT_FALSE(project::eventHasEffect(*M, *Forks[0], project::Effect(E)));
+    EXPECT_FALSE(S.has(Forks[0]->Exec, project::Effect(E)));
+  }
+}
+
 TEST(PythonModel, SummariesFollowCallsToAFixpoint) {
   auto M = build("import multiprocessing as mp\n"
                  "def a():\n"

@@ -30,12 +30,13 @@ TEST(RuleSelector, CodeSlugPrefixAndAll) {
   EXPECT_EQ(select({"mpg002"}, {}), std::set<std::string>{"MPG002"});
   EXPECT_EQ(select({"unguarded-set-start-method"}, {}),
             std::set<std::string>{"MPG002"});
-  EXPECT_EQ(select({"MPG00"}, {}), (std::set<std::string>{"MPG001", "MPG002"}));
+  EXPECT_EQ(select({"MPG00"}, {}),
+            (std::set<std::string>{"MPG001", "MPG002", "MPG004", "MPG007"}));
   // ALL is every rule, the off-by-default ones too.
-  EXPECT_EQ(
-      select({"ALL"}, {"MPG001"}),
-      (std::set<std::string>{"MPG002", "MPG101", "MPG102", "MPG103", "MPG104",
-                             "MPG105", "MPG106", "MPG107", "MPG900"}));
+  EXPECT_EQ(select({"ALL"}, {"MPG001"}),
+            (std::set<std::string>{"MPG002", "MPG004", "MPG007", "MPG101",
+                                   "MPG102", "MPG103", "MPG104", "MPG105",
+                                   "MPG106", "MPG107", "MPG900"}));
   EXPECT_EQ(select({"MPG1"}, {}),
             (std::set<std::string>{"MPG101", "MPG102", "MPG103", "MPG104",
                                    "MPG105", "MPG106", "MPG107"}));
@@ -50,12 +51,13 @@ TEST(RuleSelector, LayersReplaceExtendAndIgnore) {
   // The configuration file: ignore MPG002 and the C/C++ rules.
   ASSERT_TRUE(applyRuleSelection(ruleCatalogue(), nullptr, {},
                                  {"MPG002", "MPG1"}, E, Unknown));
-  EXPECT_EQ(E, std::set<std::string>{"MPG001"});
+  EXPECT_EQ(E, (std::set<std::string>{"MPG001", "MPG004", "MPG007"}));
   // The command line: extend-select turns it back on, with MPG900.
   ASSERT_TRUE(applyRuleSelection(ruleCatalogue(), nullptr,
                                  {"MPG002", "unused-suppression"}, {}, E,
                                  Unknown));
-  EXPECT_EQ(E, (std::set<std::string>{"MPG001", "MPG002", "MPG900"}));
+  EXPECT_EQ(E, (std::set<std::string>{"MPG001", "MPG002", "MPG004", "MPG007",
+                                      "MPG900"}));
   // A select replaces whatever came before; an empty one selects nothing.
   std::vector<std::string> Sel{"MPG002"}, None;
   ASSERT_TRUE(applyRuleSelection(ruleCatalogue(), &Sel, {}, {}, E, Unknown));

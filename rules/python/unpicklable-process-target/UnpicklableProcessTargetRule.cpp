@@ -1,0 +1,143 @@
+//===- UnpicklableProcessTargetRule.cpp - MPG004 --------------------------===//
+//
+/// Code that pickle cannot serialize, handed to something that pickles it:
+/// a lambda, a function or class defined inside a function, an instance of
+/// such a class or a method bound to one, as a Process target or args, a
+/// Pool or ProcessPoolExecutor initializer, or the function of a pool or
+/// executor task. pickle stores functions and classes by qualified name, and
+/// a child cannot look up `main.<locals>.work` or `<lambda>`. Under spawn and
+/// forkserver the Process and its initializer are pickled; under fork they
+/// are inherited, so an explicit fork context is not reported. Tasks are
+/// pickled under every start method. The Resolver records the arguments
+/// (PickledArgument events) and leaves out dill-based drop-ins.
+//
+//===----------------------------------------------------------------------===//
+#include "python/PythonRule.h"
+
+namespace mpguard {
+namespace {
+
+using namespace python;
+
+class UnpicklableProcessTargetRule final : public PythonRule {
+public:
+  const RuleInfo &info() const override {
+    static const RuleInfo Info{
+        "MPG004", "unpicklable-process-target", Language::Python,
+        Severity::Error,
+        "lambda, nested function or local class handed to a process or pool "
+        "that pickles it"};
+    return Info;
+  }
+
+  // Every finding is a PickledArgument event.
+  EventMask neededEvents() const override {
+    return eventBit(EventKind::PickledArgument);
+  }
+
+  void check(PythonCheck &C) const override {
+    const PythonModule &M = C.Module;
+    std::string Declared = declaredStartMethod(M);
+    for (const Event &Ev : M.Events) {
+      if (Ev.Kind != EventKind::PickledArgument ||
+          size_t(Ev.Callee) >= M.Scopes.size())
+        continue;
+      ScopeId Local = enclosingFunction(M, Ev.Callee);
+      const Scope &Obj = M.Scopes[size_t(Ev.Callee)];
+      if (Obj.Kind != ScopeKind::Lambda && Local == NoScope)
+        continue;
+      std::string Why;
+      if (Ev.EveryMethod) {
+        Why = "a pool or an executor pickles its tasks whatever the start "
+              "method, so this fails under every start method";
+      } else {
+        std::string Method = Ev.Target.empty() ? Declared : Ev.Target;
+        if (Method == "fork")
+          continue; // inherited by the forked child, never pickled
+        if (!Method.empty() && Ev.Target.empty())
+          Why = "the " + Method +
+                " start method this module sets pickles it in the parent";
+        else if (!Method.empty())
+          Why = "the " + Method + " start method pickles it in the parent";
+        else
+          Why = "the default start method pickles it in the parent (spawn on "
+                "macOS and Windows, forkserver on Linux from Python 3.14)";
+      }
+      Finding &F =
+          C.report(Ev.Range, describe(M, Ev) + " passed to `" + Ev.What +
+                                 "` cannot be pickled; " + Why);
+      // Where it is defined, when that is not the argument itself: the
+      // lambda, or what the function defines (the class of a method).
+      if (Obj.Kind == ScopeKind::Lambda) {
+        if (Obj.Range.Begin < Ev.Range.Begin || Obj.Range.End > Ev.Range.End)
+          F.Related.push_back({C.loc(Obj.Range), "the lambda is defined here"});
+        continue;
+      }
+      ScopeId Def = Ev.Callee;
+      while (M.Scopes[size_t(Def)].Parent != Local)
+        Def = M.Scopes[size_t(Def)].Parent;
+      const Scope &D = M.Scopes[size_t(Def)];
+      F.Related.push_back(
+          {C.loc(D.NameRange), "`" + D.Name + "` is defined inside `" +
+                                   M.Scopes[size_t(Local)].QualName + "`"});
+    }
+  }
+
+private:
+  /// The innermost function or lambda that \p S is defined in, if any:
+  /// pickle cannot find what it defines by qualified name.
+  static ScopeId enclosingFunction(const PythonModule &M, ScopeId S) {
+    for (ScopeId P = M.Scopes[size_t(S)].Parent; P != NoScope;
+         P = M.Scopes[size_t(P)].Parent)
+      if (M.Scopes[size_t(P)].Kind == ScopeKind::Function ||
+          M.Scopes[size_t(P)].Kind == ScopeKind::Lambda)
+        return P;
+    return NoScope;
+  }
+
+  /// "lambda", "nested function `main.<locals>.work`", ...
+  static std::string describe(const PythonModule &M, const Event &Ev) {
+    const Scope &Obj = M.Scopes[size_t(Ev.Callee)];
+    std::string Name = "`" + Obj.QualName + "`";
+    switch (Obj.Kind) {
+    case ScopeKind::Lambda:
+      return "lambda";
+    case ScopeKind::Class:
+      return Ev.OfInstance ? "instance of local class " + Name
+                           : "local class " + Name;
+    default:
+      break;
+    }
+    bool Method = Obj.Parent != NoScope &&
+                  M.Scopes[size_t(Obj.Parent)].Kind == ScopeKind::Class;
+    if (Method)
+      return Ev.OfInstance ? "method " + Name +
+                                 " bound to an instance of a "
+                                 "local class"
+                           : "method " + Name + " of a local class";
+    return "nested function " + Name;
+  }
+
+  /// The start method the module's set_start_method() calls name, when they
+  /// all name the same one; else "" (the default).
+  static std::string declaredStartMethod(const PythonModule &M) {
+    std::string Method;
+    for (const Event &Ev : M.Events) {
+      if (Ev.Kind != EventKind::SetStartMethod || Ev.Target.empty())
+        continue;
+      if (!Method.empty() && Method != Ev.Target)
+        return {};
+      Method = Ev.Target;
+    }
+    return Method;
+  }
+};
+
+} // namespace
+
+const python::PythonRule &unpicklableProcessTargetRule() {
+  static const UnpicklableProcessTargetRule Rule;
+  return Rule;
+}
+
+} // namespace mpguard

@@ -234,8 +234,8 @@ void parseSources(const std::string &Frontend,
 /// followed by `(` on a line that starts in column 0 (not a preprocessor
 /// line) and does not end with `;`, the way C and C++ definitions are
 /// written (`void aeMain(aeEventLoop *eventLoop) {`, `int Pool::run(`).
-void definedNames(llvm::StringRef Text, const std::set<std::string> &Wanted,
-                  std::set<std::string> &Found) {
+std::set<std::string> definedNames(llvm::StringRef Text) {
+  std::set<std::string> Found;
   for (llvm::StringRef Line : llvm::split(Text, '\n')) {
     Line = Line.rtrim();
     if (Line.empty() || isspace((unsigned char)Line[0]) || Line[0] == '#' ||
@@ -247,13 +247,11 @@ void definedNames(llvm::StringRef Text, const std::set<std::string> &Wanted,
       while (B > 0 &&
              (isalnum((unsigned char)Line[B - 1]) || Line[B - 1] == '_'))
         --B;
-      if (B < Paren) {
-        std::string Name = Line.slice(B, Paren).str();
-        if (Wanted.count(Name))
-          Found.insert(std::move(Name));
-      }
+      if (B < Paren)
+        Found.insert(Line.slice(B, Paren).str());
     }
   }
+  return Found;
 }
 
 } // namespace
@@ -267,9 +265,11 @@ void runCppRules(const std::vector<const InputFile *> &Files,
       Rules.push_back(R);
   if (Rules.empty())
     return;
-  // Sources the prefilter admits, and the others; headers come in through
-  // them.
-  std::vector<std::string> Sources, Rest;
+  // Sources the prefilter admits, and the others with the names they
+  // define (read now, while their bytes are at hand); headers come in
+  // through them.
+  std::vector<std::string> Sources;
+  std::vector<std::pair<std::string, std::set<std::string>>> Rest;
   for (const InputFile *In : Files) {
     if (isCppHeader(In->AbsolutePath) || In->IsStdin)
       continue;
@@ -281,7 +281,10 @@ void runCppRules(const std::vector<const InputFile *> &Files,
            std::string("cannot read file: ") + std::strerror(E), 0, 0, 0});
       continue;
     }
-    (cppPrefilter(Bytes) ? Sources : Rest).push_back(In->AbsolutePath);
+    if (cppPrefilter(Bytes))
+      Sources.push_back(In->AbsolutePath);
+    else
+      Rest.emplace_back(In->AbsolutePath, definedNames(Bytes));
   }
   if (Sources.empty())
     return;
@@ -317,16 +320,13 @@ void runCppRules(const std::vector<const InputFile *> &Files,
             }
     std::vector<std::string> Next;
     for (auto It = Rest.begin(); It != Rest.end();) {
-      std::string Bytes;
-      struct stat St;
-      std::set<std::string> Found;
-      if (readWholeFile(*It, Bytes, St, 64ull << 20) == 0)
-        definedNames(Bytes, Wanted, Found);
-      if (Found.empty()) {
+      const std::set<std::string> &Defines = It->second;
+      if (std::none_of(Defines.begin(), Defines.end(),
+                       [&](const std::string &N) { return Wanted.count(N); })) {
         ++It;
         continue;
       }
-      Next.push_back(*It);
+      Next.push_back(std::move(It->first));
       It = Rest.erase(It);
     }
     if (Next.empty())

@@ -38,48 +38,6 @@ namespace mpguard {
 namespace fs = llvm::sys::fs;
 namespace path = llvm::sys::path;
 
-const char *platformName(Platform P) {
-  switch (P) {
-  case Platform::Linux:
-    return "linux";
-  case Platform::MacOS:
-    return "macos";
-  case Platform::Windows:
-    return "windows";
-  }
-  return "?";
-}
-
-const char *defaultStartMethod(Platform P, unsigned Minor) {
-  switch (P) {
-  case Platform::Linux:
-    return Minor >= 14 ? "forkserver" : "fork";
-  case Platform::MacOS:
-    return Minor >= 8 ? "spawn" : "fork";
-  case Platform::Windows:
-    return "spawn";
-  }
-  return "?";
-}
-
-std::string defaultStartMethods(Platform P, unsigned Minor) {
-  std::string Out;
-  unsigned From = Minor;
-  for (unsigned M = Minor; M <= MaxTargetMinor; ++M) {
-    const char *Method = defaultStartMethod(P, M);
-    if (M < MaxTargetMinor && Method == defaultStartMethod(P, M + 1))
-      continue;
-    if (!Out.empty())
-      Out += ", ";
-    Out += Method;
-    if (From != Minor || M != MaxTargetMinor)
-      Out += " (3." + std::to_string(From) +
-             (M == From ? "" : "-3." + std::to_string(M)) + ")";
-    From = M + 1;
-  }
-  return Out;
-}
-
 namespace {
 
 struct KeyInfo {

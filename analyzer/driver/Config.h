@@ -19,31 +19,14 @@
 #include <string>
 #include <vector>
 
+#include "core/Targets.h"
+
 namespace llvm {
 class GlobPattern;
 class raw_ostream;
 } // namespace llvm
 
 namespace mpguard {
-
-enum class Platform : uint8_t { Linux, MacOS, Windows };
-const char *platformName(Platform P);
-
-/// The oldest and newest Python 3 minor versions `target-python` takes.
-constexpr unsigned MinTargetMinor = 8, MaxTargetMinor = 14;
-/// target-python is the oldest version the code runs on; it is assumed to
-/// run on every later one too. The default is ruff's default target-version
-/// (py39), so a project that configured neither gets one assumption.
-constexpr unsigned DefaultTargetMinor = 9;
-
-/// multiprocessing's default start method on \p P under Python 3.\p Minor:
-/// fork on Linux until 3.13 and forkserver from 3.14; spawn on macOS from
-/// 3.8; spawn on Windows.
-const char *defaultStartMethod(Platform P, unsigned Minor);
-
-/// The default start methods on \p P over the versions from 3.\p Minor up:
-/// "fork (3.9-3.13), forkserver (3.14)".
-std::string defaultStartMethods(Platform P, unsigned Minor);
 
 /// A path glob and the directory its relative form is anchored to (the
 /// configuration file's directory, or the working directory for --exclude).
@@ -87,6 +70,13 @@ struct Configuration {
   unsigned TargetMinor = DefaultTargetMinor;
   std::vector<Platform> Platforms{Platform::Linux, Platform::MacOS,
                                   Platform::Windows};
+  /// Platforms and version as the rules read them.
+  Targets targets() const {
+    Targets T;
+    T.Platforms = Platforms;
+    T.TargetMinor = TargetMinor;
+    return T;
+  }
 
   /// The rules that apply to the file at \p AbsolutePath: Enabled minus its
   /// per-file-ignores.

@@ -21,12 +21,13 @@ bool allowed(Applicability A, bool Unsafe) {
 } // namespace
 
 FixOutcome fixText(const InputFile &In, const std::string &Text,
-                   const std::set<std::string> &EnabledCodes, bool Unsafe) {
+                   const std::set<std::string> &EnabledCodes, bool Unsafe,
+                   const Targets &T) {
   FixOutcome Result;
   Result.Fixed = Text;
   for (int Round = 0; Round < 10; ++Round) {
     std::vector<Finding> Findings;
-    if (!checkPythonText(In, Result.Fixed, EnabledCodes, Findings))
+    if (!checkPythonText(In, Result.Fixed, EnabledCodes, Findings, T))
       break;
     if (Round == 0)
       Result.Before = unsigned(Findings.size());
@@ -77,7 +78,7 @@ FixOutcome fixText(const InputFile &In, const std::string &Text,
     // the findings (a fix that fails to fix would otherwise be re-applied
     // every round and stack up).
     std::vector<Finding> After;
-    if (!checkPythonText(In, Next, EnabledCodes, After) ||
+    if (!checkPythonText(In, Next, EnabledCodes, After, T) ||
         After.size() >= Findings.size())
       break;
     Result.Fixed = std::move(Next);
@@ -85,7 +86,7 @@ FixOutcome fixText(const InputFile &In, const std::string &Text,
   }
   if (Result.Applied) {
     std::vector<Finding> Left;
-    if (checkPythonText(In, Result.Fixed, EnabledCodes, Left))
+    if (checkPythonText(In, Result.Fixed, EnabledCodes, Left, T))
       Result.After = unsigned(Left.size());
   }
   return Result;

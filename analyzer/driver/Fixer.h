@@ -2,6 +2,7 @@
 #ifndef MPGUARD_DRIVER_FIXER_H
 #define MPGUARD_DRIVER_FIXER_H
 
+#include "core/Targets.h"
 #include "driver/Discovery.h"
 
 #include <set>
@@ -23,7 +24,8 @@ struct FixOutcome {
 /// subsumes), and keeps the result only if it still parses. Stops when no
 /// fix applies, after 10 rounds, or when a round would break the file.
 FixOutcome fixText(const InputFile &In, const std::string &Text,
-                   const std::set<std::string> &EnabledCodes, bool Unsafe);
+                   const std::set<std::string> &EnabledCodes, bool Unsafe,
+                   const Targets &T = Targets::everywhere());
 
 /// What a command that rewrites source files (--fix, --add-suppressions)
 /// may do with a file: Ok with its bytes in \p Text; Unreadable (an error

@@ -150,14 +150,14 @@ bool isSuppressed(const python::PythonModule &M, const Finding &F,
 }
 
 void checkModule(const python::PythonModule &M,
-                 const std::set<std::string> &Enabled,
+                 const std::set<std::string> &Enabled, const Targets &T,
                  std::vector<Finding> &Out,
                  std::vector<Finding> *Suppressed = nullptr) {
   project::ModuleSummary Summary = project::summarize(M);
   for (const python::PythonRule *Rule : pythonRules()) {
     if (!Enabled.count(Rule->info().Code))
       continue;
-    python::PythonCheck C(M, Summary, Rule->info(), Out);
+    python::PythonCheck C(M, Summary, Rule->info(), Out, T);
     Rule->check(C);
   }
   bool ReportUnused =
@@ -201,8 +201,8 @@ void checkModule(const python::PythonModule &M,
 /// whatever the project's size; findings keep only the source text they
 /// point into.
 void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
-                 python::EventMask Needed, bool IncludeSuppressed,
-                 FactsCache *Cache, FileResult &Out) {
+                 const Targets &T, python::EventMask Needed,
+                 bool IncludeSuppressed, FactsCache *Cache, FileResult &Out) {
   // Warm path: a file the index knows, unchanged since, is not even read if
   // the prefilter rejected it or its module has no event any enabled rule
   // needs (PythonRule::neededEvents).
@@ -313,7 +313,7 @@ void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
         Passed ? python::eventsOf(*M) : python::SuppressionCommentsBit);
   M->ModuleName = moduleNameOf(In);
   M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
-  checkModule(*M, Enabled, Out.Findings,
+  checkModule(*M, Enabled, T, Out.Findings,
               IncludeSuppressed ? &Out.Suppressed : nullptr);
 }
 
@@ -321,7 +321,7 @@ void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
 
 bool checkPythonText(const InputFile &In, std::string Text,
                      const std::set<std::string> &EnabledCodes,
-                     std::vector<Finding> &Out) {
+                     std::vector<Finding> &Out, const Targets &T) {
   auto File = std::make_shared<const SourceFile>(
       In.DisplayPath, In.AbsolutePath, std::move(Text));
   python::ParseFailure PF;
@@ -330,12 +330,13 @@ bool checkPythonText(const InputFile &In, std::string Text,
     return false;
   M->ModuleName = moduleNameOf(In);
   M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
-  checkModule(*M, EnabledCodes, Out);
+  checkModule(*M, EnabledCodes, T, Out);
   return true;
 }
 
 BufferCheck checkPythonBuffer(const InputFile &In, std::string Text,
-                              const std::set<std::string> &EnabledCodes) {
+                              const std::set<std::string> &EnabledCodes,
+                              const Targets &T) {
   BufferCheck Out;
   Out.Failure.K = python::ParseFailure::Syntax;
   // The text is already decoded (an editor's buffer): no BOM or coding
@@ -360,7 +361,7 @@ BufferCheck checkPythonBuffer(const InputFile &In, std::string Text,
     return Out;
   Out.Module->ModuleName = moduleNameOf(In);
   Out.Module->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
-  checkModule(*Out.Module, EnabledCodes, Out.Findings);
+  checkModule(*Out.Module, EnabledCodes, T, Out.Findings);
   std::sort(Out.Findings.begin(), Out.Findings.end(), findingLess);
   return Out;
 }
@@ -468,15 +469,16 @@ void runCheck(const Options &O, const Configuration &Config, Report &R) {
       Needed |= Rule->neededEvents();
   if (EnabledCodes.count(unusedSuppressionRule().Code))
     Needed |= python::SuppressionCommentsBit;
+  const Targets Targets = Config.targets();
   ForEachFile([&](size_t I) {
     if (Config.PerFileIgnores.empty()) {
-      analyzeFile(Files[I], EnabledCodes, Needed, O.IncludeSuppressed,
+      analyzeFile(Files[I], EnabledCodes, Targets, Needed, O.IncludeSuppressed,
                   Cache.get(), Results[I]);
       return;
     }
     // Needed stays the run's: a superset of what this file's rules need.
-    analyzeFile(Files[I], Config.enabledFor(Files[I].AbsolutePath), Needed,
-                O.IncludeSuppressed, Cache.get(), Results[I]);
+    analyzeFile(Files[I], Config.enabledFor(Files[I].AbsolutePath), Targets,
+                Needed, O.IncludeSuppressed, Cache.get(), Results[I]);
   });
   if (Cache) {
     std::string Error;

@@ -2,6 +2,7 @@
 #ifndef MPGUARD_DRIVER_RUNNER_H
 #define MPGUARD_DRIVER_RUNNER_H
 
+#include "core/Targets.h"
 #include "driver/Options.h"
 #include "output/Report.h"
 #include "python/PythonModule.h"
@@ -24,7 +25,8 @@ struct InputFile;
 /// each round of edits. Returns false if the text does not parse.
 bool checkPythonText(const InputFile &In, std::string Text,
                      const std::set<std::string> &EnabledCodes,
-                     std::vector<Finding> &Out);
+                     std::vector<Finding> &Out,
+                     const Targets &T = Targets::everywhere());
 
 /// What checking an editor's unsaved buffer gives (the language server):
 /// the per-file pipeline of `mpguard check` on text in memory, without the
@@ -41,7 +43,8 @@ struct BufferCheck {
   std::vector<Finding> Findings; // sorted with findingLess
 };
 BufferCheck checkPythonBuffer(const InputFile &In, std::string Text,
-                              const std::set<std::string> &EnabledCodes);
+                              const std::set<std::string> &EnabledCodes,
+                              const Targets &T = Targets::everywhere());
 
 /// Whether a Python file's bytes mention anything the enabled rules look
 /// for. Files that do not are counted but never parsed.

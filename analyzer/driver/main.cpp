@@ -154,8 +154,8 @@ int applyFixes(const Options &O, const Configuration &Config, const Report &R) {
     Failed |= Read == RewriteRead::Unreadable;
     if (Read != RewriteRead::Ok)
       continue;
-    FixOutcome Out =
-        fixText(In, Original, Config.enabledFor(Abs), O.UnsafeFixes);
+    FixOutcome Out = fixText(In, Original, Config.enabledFor(Abs),
+                             O.UnsafeFixes, Config.targets());
     if (Out.Fixed == Original)
       continue;
     if (O.Diff) {

@@ -34,7 +34,8 @@
 namespace mpguard {
 
 std::optional<std::set<std::string>>
-lspEnabledCodes(const std::string &DocumentPath, std::string &ConfigError) {
+lspEnabledCodes(const std::string &DocumentPath, std::string &ConfigError,
+                Targets &T) {
   // The configuration `mpguard check` would read for this file, resolved on
   // every check: an edited pyproject.toml takes effect on the next change.
   Options O;
@@ -48,6 +49,7 @@ lspEnabledCodes(const std::string &DocumentPath, std::string &ConfigError) {
     std::string Ignored;
     resolveConfiguration(Isolated, "", C, Ignored);
   }
+  T = C.targets();
   if (DocumentPath.empty())
     return C.Enabled;
   // As with --force-exclude: an excluded file gets no diagnostics.
@@ -438,8 +440,9 @@ void Server::didClose(const Object *Params) {
 BufferCheck Server::check(const Document &D) {
   InputFile In(D.Path.empty() ? D.Uri : D.Path, D.Path, false);
   std::string ConfigError;
+  Targets T;
   std::optional<std::set<std::string>> Codes =
-      lspEnabledCodes(D.Path, ConfigError);
+      lspEnabledCodes(D.Path, ConfigError, T);
   if (!ConfigError.empty() && ConfigError != ShownConfigError) {
     // Once per distinct problem, not on every keystroke.
     llvm::errs() << ConfigError;
@@ -458,7 +461,7 @@ BufferCheck Server::check(const Document &D) {
     Excluded.Skipped = true;
     return Excluded;
   }
-  return checkPythonBuffer(In, D.Text, *Codes);
+  return checkPythonBuffer(In, D.Text, *Codes, T);
 }
 
 void Server::publish(const Document &D) {

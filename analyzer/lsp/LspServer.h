@@ -10,6 +10,8 @@
 #ifndef MPGUARD_LSP_LSPSERVER_H
 #define MPGUARD_LSP_LSPSERVER_H
 
+#include "core/Targets.h"
+
 #include <optional>
 #include <set>
 #include <string>
@@ -26,9 +28,11 @@ int runLanguageServer(int InFd, int OutFd);
 /// check` would read for it (the nearest mpguard.toml or pyproject.toml
 /// with [tool.mpguard] from its directory up), with its per-file-ignores;
 /// nothing when the configuration excludes it. A configuration that is
-/// not valid gives the defaults and its errors in \p ConfigError.
+/// not valid gives the defaults and its errors in \p ConfigError. Its
+/// platforms and target-python go to \p T.
 std::optional<std::set<std::string>>
-lspEnabledCodes(const std::string &DocumentPath, std::string &ConfigError);
+lspEnabledCodes(const std::string &DocumentPath, std::string &ConfigError,
+                Targets &T);
 
 } // namespace mpguard
 

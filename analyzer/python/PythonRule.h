@@ -9,6 +9,7 @@
 #define MPGUARD_PYTHON_PYTHONRULE_H
 
 #include "core/Finding.h"
+#include "core/Targets.h"
 #include "project/Project.h"
 #include "python/PythonModule.h"
 
@@ -20,11 +21,16 @@ namespace python {
 class PythonCheck {
 public:
   PythonCheck(const PythonModule &M, const project::ModuleSummary &S,
-              const RuleInfo &Rule, std::vector<Finding> &Out)
-      : Module(M), Summary(S), Rule(Rule), Out(Out), Start(Out.size()) {}
+              const RuleInfo &Rule, std::vector<Finding> &Out,
+              const Targets &T = Targets::everywhere())
+      : Module(M), Summary(S), Target(T), Rule(Rule), Out(Out),
+        Start(Out.size()) {}
 
   const PythonModule &Module;
   const project::ModuleSummary &Summary;
+  /// The configured platforms and oldest Python version: what a Process or
+  /// Pool that names no start method gets.
+  const Targets &Target;
 
   Location loc(Span S) const { return Location{Module.File, S.Begin, S.End}; }
 

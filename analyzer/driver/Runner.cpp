@@ -36,8 +36,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <deque>
 #include <iterator>
 #include <memory>
+#include <unordered_map>
 
 #include <sys/stat.h>
 
@@ -63,7 +65,158 @@ struct FileResult {
   std::vector<Finding> Findings;
   std::vector<Finding> Suppressed; // only with --include-suppressed
   std::vector<ToolError> Errors;
+  // For the cross-module stage (linkModules):
+  /// The module and its summary, kept when some scope has an effect (other
+  /// modules' calls may reach it) or loaded by the linker.
+  std::unique_ptr<python::PythonModule> Module;
+  std::unique_ptr<project::ModuleSummary> Summary;
+  /// A checked and freed module's ExternalCall targets, distinct.
+  std::vector<std::string> Links;
+  /// A file the prefilter rejected: the bits of the names its import
+  /// statements mention (importBloom).
+  uint32_t ImportBloom = 0;
+  /// A file named on the command line that the prefilter rejected: the
+  /// modules it imports (importNames).
+  std::vector<std::string> ImportNames;
 };
+
+/// Bits 0-29 of a Skipped index entry: a one-hash Bloom filter of the
+/// identifiers in the file's import statements. Bit 31 is
+/// SuppressionCommentsBit.
+constexpr uint32_t BloomMask = (1u << 30) - 1;
+
+uint32_t bloomBit(std::string_view Name) {
+  uint32_t H = 2166136261u;
+  for (char C : Name)
+    H = (H ^ uint8_t(C)) * 16777619u;
+  return 1u << (H % 30);
+}
+
+/// The modules a file's import statements name, as written: "a.b" for
+/// `import a.b as c`; "m", "m.x" and "m.y" for `from m import x, y` (x may
+/// be a submodule); ".", ".x" for `from . import x`. A line scan like
+/// importBloom.
+std::vector<std::string> importNames(std::string_view Text) {
+  std::vector<std::string> Names;
+  auto Add = [&](std::string N) {
+    if (!N.empty() && std::find(Names.begin(), Names.end(), N) == Names.end())
+      Names.push_back(std::move(N));
+  };
+  auto Word = [](char C) {
+    return C == '_' || C == '.' || (C >= 'a' && C <= 'z') ||
+           (C >= 'A' && C <= 'Z') || (C >= '0' && C <= '9') ||
+           uint8_t(C) >= 0x80;
+  };
+  size_t Pos = 0;
+  while (Pos < Text.size()) {
+    size_t End = Text.find('\n', Pos);
+    if (End == std::string_view::npos)
+      End = Text.size();
+    std::string_view Line = Text.substr(Pos, End - Pos);
+    Pos = End + 1;
+    size_t I = Line.find_first_not_of(" \t");
+    if (I == std::string_view::npos)
+      continue;
+    Line.remove_prefix(I);
+    bool From = Line.substr(0, 5) == "from ";
+    if (!From && Line.substr(0, 7) != "import ")
+      continue;
+    if (Line.find('(') != std::string_view::npos) {
+      // `from m import (a,\n b)` runs on to the closing parenthesis.
+      size_t Start = size_t(Line.data() - Text.data());
+      size_t Close = Text.find(')', Start);
+      if (Close != std::string_view::npos) {
+        Line = Text.substr(Start, Close - Start);
+        Pos = Close + 1;
+      }
+    }
+    // Words in order: from M import a as b, c / import a.b as c, d
+    std::vector<std::string_view> Words;
+    for (size_t J = 0; J < Line.size();) {
+      if (Line[J] == '#')
+        break;
+      if (!Word(Line[J])) {
+        ++J;
+        continue;
+      }
+      size_t K = J;
+      while (K < Line.size() && Word(Line[K]))
+        ++K;
+      Words.push_back(Line.substr(J, K - J));
+      J = K;
+    }
+    if (From) {
+      if (Words.size() < 3 || Words[2] != "import")
+        continue;
+      std::string M(Words[1]);
+      Add(M);
+      for (size_t J = 3; J < Words.size(); ++J) {
+        if (Words[J] == "as") {
+          ++J;
+          continue;
+        }
+        if (Words[J] != "*")
+          Add(M.back() == '.' ? M + std::string(Words[J])
+                              : M + "." + std::string(Words[J]));
+      }
+    } else {
+      for (size_t J = 1; J < Words.size(); ++J) {
+        if (Words[J] == "as") {
+          ++J;
+          continue;
+        }
+        Add(std::string(Words[J]));
+      }
+    }
+  }
+  return Names;
+}
+
+/// The identifiers of a file's `import` and `from ... import` statements
+/// (module names, their components and imported names), as Bloom bits: a
+/// file the prefilter rejected is parsed only if it may import a module
+/// whose functions have an effect. A cheap scan, not a parse: it may see
+/// more names than the statements hold, never fewer.
+uint32_t importBloom(std::string_view Text) {
+  uint32_t Bits = 0;
+  size_t Pos = 0;
+  while (Pos < Text.size()) {
+    size_t End = Text.find('\n', Pos);
+    if (End == std::string_view::npos)
+      End = Text.size();
+    std::string_view Line = Text.substr(Pos, End - Pos);
+    size_t I = Line.find_first_not_of(" \t");
+    if (I != std::string_view::npos &&
+        (Line.substr(I, 7) == "import " || Line.substr(I, 5) == "from ")) {
+      // A parenthesized or continued import runs on to later lines.
+      if (Line.find('(') != std::string_view::npos ||
+          (!Line.empty() && Line.back() == '\\')) {
+        size_t Close = Text.find(')', Pos);
+        size_t Stop = Text.find("\n\n", Pos);
+        End = std::min(Close == std::string_view::npos ? Text.size() : Close,
+                       Stop == std::string_view::npos ? Text.size() : Stop);
+        Line = Text.substr(Pos, End - Pos);
+      }
+      for (size_t J = I; J < Line.size();) {
+        auto Ident = [](char C) {
+          return C == '_' || (C >= 'a' && C <= 'z') || (C >= 'A' && C <= 'Z') ||
+                 (C >= '0' && C <= '9') || uint8_t(C) >= 0x80;
+        };
+        if (!Ident(Line[J])) {
+          ++J;
+          continue;
+        }
+        size_t K = J;
+        while (K < Line.size() && Ident(Line[K]))
+          ++K;
+        Bits |= bloomBit(Line.substr(J, K - J));
+        J = K;
+      }
+    }
+    Pos = End + 1;
+  }
+  return Bits;
+}
 
 bool readInput(const InputFile &In, std::string &Bytes, struct stat &St,
                ToolError &Err) {
@@ -100,6 +253,37 @@ bool notRerunInChildren(const std::string &Path) {
   // skipped by multiprocessing's main-module fix-up in spawned children.
   return Name == "__main__.py" || Name == "ipython.py";
 }
+
+/// Module names of a run's files, with one check for __init__.py per
+/// directory however many files it holds.
+class ModuleNamer {
+public:
+  std::string nameOf(const InputFile &In) {
+    if (In.AbsolutePath.empty())
+      return "__main__";
+    return prefixOf(llvm::sys::path::parent_path(In.AbsolutePath).str(), 0) +
+           llvm::sys::path::stem(In.AbsolutePath).str();
+  }
+
+private:
+  /// "pkg.sub." for a package directory, "" for any other.
+  const std::string &prefixOf(const std::string &Dir, int Depth) {
+    auto It = Prefix.find(Dir);
+    if (It != Prefix.end())
+      return It->second;
+    std::string P;
+    llvm::SmallString<256> Init(Dir);
+    llvm::sys::path::append(Init, "__init__.py");
+    if (!Dir.empty() && Depth < 64 && llvm::sys::fs::exists(Init)) {
+      std::string Parent = llvm::sys::path::parent_path(Dir).str();
+      if (Parent != Dir)
+        P = prefixOf(Parent, Depth + 1);
+      P += llvm::sys::path::filename(Dir).str() + ".";
+    }
+    return Prefix[Dir] = std::move(P);
+  }
+  std::unordered_map<std::string, std::string> Prefix;
+};
 
 /// "pkg.sub.mod" from the path, climbing while __init__.py exists.
 std::string moduleNameOf(const InputFile &In) {
@@ -150,10 +334,10 @@ bool isSuppressed(const python::PythonModule &M, const Finding &F,
 }
 
 void checkModule(const python::PythonModule &M,
+                 const project::ModuleSummary &Summary,
                  const std::set<std::string> &Enabled, const Targets &T,
                  std::vector<Finding> &Out,
                  std::vector<Finding> *Suppressed = nullptr) {
-  project::ModuleSummary Summary = project::summarize(M);
   for (const python::PythonRule *Rule : pythonRules()) {
     if (!Enabled.count(Rule->info().Code))
       continue;
@@ -200,9 +384,10 @@ void checkModule(const python::PythonModule &M,
 /// built and freed right after, so peak memory is one module per thread
 /// whatever the project's size; findings keep only the source text they
 /// point into.
-void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
-                 const Targets &T, python::EventMask Needed,
-                 bool IncludeSuppressed, FactsCache *Cache, FileResult &Out) {
+void analyzeFile(const InputFile &In, const std::string &ModuleName,
+                 const std::set<std::string> &Enabled, const Targets &T,
+                 python::EventMask Needed, bool IncludeSuppressed,
+                 FactsCache *Cache, FileResult &Out) {
   // Warm path: a file the index knows, unchanged since, is not even read if
   // the prefilter rejected it or its module has no event any enabled rule
   // needs (PythonRule::neededEvents).
@@ -224,6 +409,7 @@ void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
       if (Known && Known->V == FactsCache::Verdict::Skipped &&
           !(Known->Events & Needed & python::SuppressionCommentsBit)) {
         Out.Source = FileResult::IndexSkip;
+        Out.ImportBloom = Known->Events & BloomMask;
         return;
       }
       if (Known && !(Known->Events & Needed)) {
@@ -259,11 +445,18 @@ void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
   Out.Source = FileResult::Read;
   bool Comments = python::mayHoldSuppressions(Bytes);
   bool Passed = pythonPrefilter(Bytes);
+  if (!Passed) {
+    Out.ImportBloom = importBloom(Bytes);
+    // Named on the command line (a pre-commit hook's changed files): its
+    // imports are followed even outside the run's files.
+    if (In.HasIdentity)
+      Out.ImportNames = importNames(Bytes);
+  }
   if (!Passed && !(Comments && (Needed & python::SuppressionCommentsBit))) {
     if (Cache && !In.IsStdin)
-      Cache->record(In.AbsolutePath, identityOf(St), Hash,
-                    FactsCache::Verdict::Skipped,
-                    Comments ? python::SuppressionCommentsBit : 0);
+      Cache->record(
+          In.AbsolutePath, identityOf(St), Hash, FactsCache::Verdict::Skipped,
+          Out.ImportBloom | (Comments ? python::SuppressionCommentsBit : 0));
     return;
   }
   auto File = std::make_shared<const SourceFile>(
@@ -307,14 +500,176 @@ void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
   // A file the prefilter rejects, parsed only for MPG900, stays Skipped in
   // the index: a run without MPG900 counts it as rejected, warm or cold.
   if (Cache && !In.IsStdin)
-    Cache->record(
-        In.AbsolutePath, identityOf(St), Hash,
-        Passed ? FactsCache::Verdict::Facts : FactsCache::Verdict::Skipped,
-        Passed ? python::eventsOf(*M) : python::SuppressionCommentsBit);
-  M->ModuleName = moduleNameOf(In);
+    Cache->record(In.AbsolutePath, identityOf(St), Hash,
+                  Passed ? FactsCache::Verdict::Facts
+                         : FactsCache::Verdict::Skipped,
+                  Passed ? python::eventsOf(*M)
+                         : Out.ImportBloom | python::SuppressionCommentsBit);
+  M->ModuleName = ModuleName;
   M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
-  checkModule(*M, Enabled, T, Out.Findings,
+  auto Summary =
+      std::make_unique<project::ModuleSummary>(project::summarize(*M));
+  checkModule(*M, *Summary, Enabled, T, Out.Findings,
               IncludeSuppressed ? &Out.Suppressed : nullptr);
+  if (!Passed)
+    return;
+  // Other modules' calls may reach this one's effects: kept for the
+  // cross-module stage. Otherwise only the names it calls are.
+  if (Summary->anyEffect()) {
+    Out.Module = std::move(M);
+    Out.Summary = std::move(Summary);
+    return;
+  }
+  for (const python::Event &Ev : M->Events)
+    if (Ev.Kind == python::EventKind::ExternalCall &&
+        std::find(Out.Links.begin(), Out.Links.end(), Ev.Target) ==
+            Out.Links.end())
+      Out.Links.push_back(Ev.Target);
+}
+
+/// Reads and parses a file for the linker, past the prefilter. Null when
+/// it cannot be read or parsed (its error, if any, was reported when the
+/// file was first read).
+std::unique_ptr<python::PythonModule> loadModule(const InputFile &In,
+                                                 const std::string &Name) {
+  std::string Bytes;
+  struct stat St;
+  ToolError Err;
+  if (In.IsStdin || !readInput(In, Bytes, St, Err) ||
+      !python::decodePythonSource(Bytes, Err))
+    return nullptr;
+  auto File = std::make_shared<const SourceFile>(
+      In.DisplayPath, In.AbsolutePath, std::move(Bytes));
+  python::ParseFailure PF;
+  auto M = python::buildPythonModule(File, PF);
+  if (M) {
+    M->ModuleName = Name;
+    M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
+  }
+  return M;
+}
+
+/// The cross-module stage, after every file was checked on its own:
+/// ProjectLinker resolves the calls between the project's modules and
+/// propagates effects across files. A module whose calls reach another
+/// module's effect is checked again with the linked summary, and its
+/// findings replace those of its first check. Files the prefilter rejected
+/// are parsed when their imports may name a module with an effect, round
+/// after round until no module gains one (each file is parsed at most
+/// once, so import cycles end).
+template <typename WithEnabledFn>
+void linkModules(const std::vector<InputFile> &Files,
+                 const std::vector<std::string> &Names,
+                 WithEnabledFn WithEnabled, const Targets &T,
+                 bool IncludeSuppressed, std::vector<FileResult> &Results) {
+  std::unordered_map<std::string, size_t> ByPath;
+  for (size_t I = 0; I < Files.size(); ++I)
+    if (!Files[I].AbsolutePath.empty())
+      ByPath[Files[I].AbsolutePath] = I;
+  std::vector<bool> Tried(Files.size(), false);
+  auto Load = [&](size_t I) -> project::ModuleSummary * {
+    FileResult &R = Results[I];
+    if (R.Summary)
+      return R.Summary.get();
+    if (Tried[I])
+      return nullptr;
+    Tried[I] = true;
+    R.Module = loadModule(Files[I], Names[I]);
+    if (!R.Module)
+      return nullptr;
+    R.Summary =
+        std::make_unique<project::ModuleSummary>(project::summarize(*R.Module));
+    return R.Summary.get();
+  };
+  // Modules found on disk outside the run's files: loaded for their
+  // summaries only, never checked.
+  std::deque<FileResult> Outside;
+  llvm::SmallString<256> Cwd;
+  llvm::sys::fs::current_path(Cwd);
+  project::ProjectLinker Linker(
+      [&](const std::string &Path,
+          const std::string &Name) -> project::ModuleSummary * {
+        auto It = ByPath.find(Path);
+        if (It != ByPath.end())
+          return Load(It->second);
+        llvm::StringRef Display(Path);
+        if (!Cwd.empty() && Display.consume_front(Cwd) &&
+            Display.consume_front("/"))
+          ;
+        else
+          Display = Path;
+        FileResult &R = Outside.emplace_back();
+        R.Module = loadModule(InputFile(Display.str(), Path, false), Name);
+        if (!R.Module)
+          return nullptr;
+        R.Summary = std::make_unique<project::ModuleSummary>(
+            project::summarize(*R.Module));
+        return R.Summary.get();
+      });
+  bool Any = false;
+  for (size_t I = 0; I < Files.size(); ++I) {
+    Linker.addFile(Names[I], Files[I].AbsolutePath);
+    if (Results[I].Summary) {
+      Tried[I] = Any = true;
+      Linker.add(*Results[I].Summary);
+    }
+    Any |= !Results[I].Links.empty() || !Results[I].ImportNames.empty();
+  }
+  // No module has an effect: no call can reach one.
+  if (!Any)
+    return;
+  Linker.link();
+  while (true) {
+    // The names an importer of a module with an effect writes: every
+    // component of the module's name.
+    uint32_t EffectBits = 0;
+    for (const project::ModuleSummary *S : Linker.modules())
+      if (S->anyEffect()) {
+        llvm::SmallVector<llvm::StringRef, 8> Parts;
+        llvm::StringRef(S->Module->ModuleName).split(Parts, '.');
+        for (llvm::StringRef P : Parts)
+          if (P != "__init__")
+            EffectBits |= bloomBit(P);
+      }
+    size_t Before = Linker.modules().size();
+    for (size_t I = 0; I < Files.size(); ++I) {
+      FileResult &R = Results[I];
+      if (R.Summary || Tried[I])
+        continue;
+      const std::string &Path = Files[I].AbsolutePath;
+      bool Candidate =
+          (R.ImportBloom & EffectBits) ||
+          (!R.Links.empty() && Linker.reachesEffect(Names[I], Path, R.Links)) ||
+          (!R.ImportNames.empty() &&
+           Linker.importsEffect(Names[I], Path, R.ImportNames));
+      if (Candidate)
+        if (project::ModuleSummary *S = Load(I))
+          Linker.add(*S);
+    }
+    // reachesEffect may have loaded modules too.
+    if (Linker.modules().size() == Before)
+      break;
+    Linker.link();
+  }
+  // Check again every module that calls into another one's effect.
+  for (size_t I = 0; I < Files.size(); ++I) {
+    FileResult &R = Results[I];
+    if (!R.Summary)
+      continue;
+    bool Reaches = false;
+    for (const auto &[Index, Target] : R.Summary->Edges)
+      for (size_t E = 0; E < project::EffectCount && !Reaches; ++E)
+        Reaches = Target.In->has(Target.Scope, project::Effect(E));
+    if (!Reaches)
+      continue;
+    R.Findings.clear();
+    R.Suppressed.clear();
+    R.Analyzed = true;
+    WithEnabled(I, [&](const std::set<std::string> &Enabled) {
+      checkModule(*R.Module, *R.Summary, Enabled, T, R.Findings,
+                  IncludeSuppressed ? &R.Suppressed : nullptr);
+    });
+  }
 }
 
 } // namespace
@@ -330,7 +685,7 @@ bool checkPythonText(const InputFile &In, std::string Text,
     return false;
   M->ModuleName = moduleNameOf(In);
   M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
-  checkModule(*M, EnabledCodes, T, Out);
+  checkModule(*M, project::summarize(*M), EnabledCodes, T, Out);
   return true;
 }
 
@@ -361,7 +716,8 @@ BufferCheck checkPythonBuffer(const InputFile &In, std::string Text,
     return Out;
   Out.Module->ModuleName = moduleNameOf(In);
   Out.Module->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
-  checkModule(*Out.Module, EnabledCodes, T, Out.Findings);
+  checkModule(*Out.Module, project::summarize(*Out.Module), EnabledCodes, T,
+              Out.Findings);
   std::sort(Out.Findings.begin(), Out.Findings.end(), findingLess);
   return Out;
 }
@@ -469,17 +825,32 @@ void runCheck(const Options &O, const Configuration &Config, Report &R) {
       Needed |= Rule->neededEvents();
   if (EnabledCodes.count(unusedSuppressionRule().Code))
     Needed |= python::SuppressionCommentsBit;
+  // A call of another module's function can give any rule a finding: a
+  // module with such calls is always read.
+  if (Needed & ~python::SuppressionCommentsBit)
+    Needed |= python::eventBit(python::EventKind::ExternalCall);
   const Targets Targets = Config.targets();
+  std::vector<std::string> Names;
+  {
+    ModuleNamer Namer;
+    for (const InputFile &In : Files)
+      Names.push_back(Namer.nameOf(In));
+  }
+  auto WithEnabled = [&](size_t I, auto Fn) {
+    if (Config.PerFileIgnores.empty())
+      return Fn(EnabledCodes);
+    return Fn(Config.enabledFor(Files[I].AbsolutePath));
+  };
   ForEachFile([&](size_t I) {
-    if (Config.PerFileIgnores.empty()) {
-      analyzeFile(Files[I], EnabledCodes, Targets, Needed, O.IncludeSuppressed,
-                  Cache.get(), Results[I]);
-      return;
-    }
     // Needed stays the run's: a superset of what this file's rules need.
-    analyzeFile(Files[I], Config.enabledFor(Files[I].AbsolutePath), Targets,
-                Needed, O.IncludeSuppressed, Cache.get(), Results[I]);
+    WithEnabled(I, [&](const std::set<std::string> &Enabled) {
+      analyzeFile(Files[I], Names[I], Enabled, Targets, Needed,
+                  O.IncludeSuppressed, Cache.get(), Results[I]);
+    });
   });
+  if (Needed & ~python::SuppressionCommentsBit)
+    linkModules(Files, Names, WithEnabled, Targets, O.IncludeSuppressed,
+                Results);
   if (Cache) {
     std::string Error;
     if (!Cache->save(Error))

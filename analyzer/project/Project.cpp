@@ -1,6 +1,12 @@
 //===- Project.cpp --------------------------------------------------------===//
 #include "project/Project.h"
 
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <algorithm>
 #include <set>
 
 namespace mpguard {
@@ -9,7 +15,8 @@ namespace project {
 using namespace python;
 
 static bool catchesRuntimeError(const PythonModule &M, const Event &Ev) {
-  return !Ev.IsIteration && M.Calls[Ev.SiteIndex].CatchesRuntimeError;
+  return !Ev.IsIteration && Ev.SiteIndex < M.Calls.size() &&
+         M.Calls[Ev.SiteIndex].CatchesRuntimeError;
 }
 
 bool eventHasEffect(const PythonModule &M, const Event &Ev, Effect E) {
@@ -25,8 +32,56 @@ bool eventHasEffect(const PythonModule &M, const Event &Ev, Effect E) {
   return false;
 }
 
+ModuleSummary::Target ModuleSummary::callee(const Event &Ev) const {
+  if (Ev.Kind == EventKind::LocalCall && Ev.Callee != NoScope)
+    return Target{this, Ev.Callee};
+  if (Ev.Kind == EventKind::ExternalCall && !Edges.empty()) {
+    auto It = Edges.find(uint32_t(&Ev - Module->Events.data()));
+    if (It != Edges.end())
+      return It->second;
+  }
+  return Target{};
+}
+
+bool ModuleSummary::anyEffect() const {
+  for (const auto &W : Witness)
+    for (int32_t I : W)
+      if (I >= 0)
+        return true;
+  return false;
+}
+
+/// One pass over \p S's calls: a scope inherits an effect from a callee
+/// that already has it. Returns whether anything changed. A scope gets a
+/// witness only from a callee that already had one, so witness chains
+/// never loop.
+static bool propagateOnce(ModuleSummary &S) {
+  const PythonModule &M = *S.Module;
+  bool Changed = false;
+  for (size_t I = 0; I < M.Events.size(); ++I) {
+    const Event &Ev = M.Events[I];
+    if (Ev.Guarded ||
+        (Ev.Kind != EventKind::LocalCall && Ev.Kind != EventKind::ExternalCall))
+      continue;
+    ModuleSummary::Target T = S.callee(Ev);
+    if (!T)
+      continue;
+    for (size_t E = 0; E < EffectCount; ++E) {
+      if (S.Witness[size_t(Ev.Exec)][E] >= 0 || !T.In->has(T.Scope, Effect(E)))
+        continue;
+      if (Effect(E) == Effect::SetsStartMethodRaising &&
+          catchesRuntimeError(M, Ev))
+        continue;
+      S.Witness[size_t(Ev.Exec)][E] = int32_t(I);
+      Changed = true;
+    }
+  }
+  return Changed;
+}
+
 ModuleSummary summarize(const PythonModule &M) {
   ModuleSummary S;
+  S.Module = &M;
   std::array<int32_t, EffectCount> None;
   None.fill(-1);
   S.Witness.assign(M.Scopes.size(), None);
@@ -38,45 +93,311 @@ ModuleSummary summarize(const PythonModule &M) {
       if (eventHasEffect(M, Ev, Effect(E)) && S.Witness[size_t(Ev.Exec)][E] < 0)
         S.Witness[size_t(Ev.Exec)][E] = int32_t(I);
   }
-  // Callers inherit their callees' effects until nothing changes. A scope
-  // gets a witness only from a callee that already had one, so witness
-  // chains never loop.
-  bool Changed = true;
-  while (Changed) {
-    Changed = false;
-    for (size_t I = 0; I < M.Events.size(); ++I) {
-      const Event &Ev = M.Events[I];
-      if (Ev.Kind != EventKind::LocalCall || Ev.Guarded)
-        continue;
-      for (size_t E = 0; E < EffectCount; ++E) {
-        if (S.Witness[size_t(Ev.Exec)][E] >= 0 ||
-            S.Witness[size_t(Ev.Callee)][E] < 0)
-          continue;
-        if (Effect(E) == Effect::SetsStartMethodRaising &&
-            catchesRuntimeError(M, Ev))
-          continue;
-        S.Witness[size_t(Ev.Exec)][E] = int32_t(I);
-        Changed = true;
-      }
-    }
+  while (propagateOnce(S)) {
   }
   return S;
 }
 
-std::vector<const Event *> witnessChain(const PythonModule &M,
-                                        const ModuleSummary &S,
-                                        const Event &Start, Effect E) {
-  std::vector<const Event *> Chain{&Start};
-  std::set<ScopeId> Seen;
+std::vector<WitnessStep> witnessChain(const ModuleSummary &S,
+                                      const Event &Start, Effect E) {
+  std::vector<WitnessStep> Chain{{S.Module, &Start}};
+  std::set<std::pair<const ModuleSummary *, ScopeId>> Seen;
+  const ModuleSummary *In = &S;
   const Event *Cur = &Start;
-  while (Cur->Kind == EventKind::LocalCall && Seen.insert(Cur->Callee).second) {
-    int32_t W = S.Witness[size_t(Cur->Callee)][size_t(E)];
+  while (true) {
+    ModuleSummary::Target T = In->callee(*Cur);
+    if (!T || !Seen.insert({T.In, T.Scope}).second)
+      break;
+    int32_t W = T.In->Witness[size_t(T.Scope)][size_t(E)];
     if (W < 0)
       break;
-    Cur = &M.Events[size_t(W)];
-    Chain.push_back(Cur);
+    In = T.In;
+    Cur = &In->Module->Events[size_t(W)];
+    Chain.push_back({In->Module, Cur});
   }
   return Chain;
+}
+
+std::string fileName(const WitnessStep &S) {
+  return llvm::sys::path::filename(S.Module->File->path()).str();
+}
+
+// --- across modules ---------------------------------------------------------
+
+static std::vector<std::string> splitDots(std::string_view S) {
+  std::vector<std::string> Parts;
+  llvm::SmallVector<llvm::StringRef, 8> Pieces;
+  llvm::StringRef(S.data(), S.size()).split(Pieces, '.');
+  for (llvm::StringRef P : Pieces)
+    Parts.push_back(P.str());
+  return Parts;
+}
+
+static bool isPackageInit(std::string_view Name) {
+  llvm::StringRef N(Name.data(), Name.size());
+  return N == "__init__" || N.ends_with(".__init__");
+}
+
+std::string ProjectLinker::canonicalModuleName(std::string_view Name) {
+  llvm::StringRef N(Name.data(), Name.size());
+  if (N.consume_back(".__init__"))
+    return N.str();
+  return std::string(Name);
+}
+
+void ProjectLinker::addFile(const std::string &ModuleName,
+                            const std::string &Path) {
+  if (!Path.empty())
+    PathsByName[canonicalModuleName(ModuleName)].push_back(Path);
+}
+
+void ProjectLinker::add(ModuleSummary &S) {
+  Modules.push_back(&S);
+  const std::string &Path = S.Module->File->absolutePath();
+  if (!Path.empty()) {
+    ByPath[Path] = &S;
+    auto &Paths = PathsByName[canonicalModuleName(S.Module->ModuleName)];
+    if (std::find(Paths.begin(), Paths.end(), Path) == Paths.end())
+      Paths.push_back(Path);
+  }
+}
+
+/// How near two files are: the length of their directories' common
+/// prefix, in path components.
+static size_t nearness(llvm::StringRef A, llvm::StringRef B) {
+  llvm::StringRef DA = llvm::sys::path::parent_path(A);
+  llvm::StringRef DB = llvm::sys::path::parent_path(B);
+  auto IA = llvm::sys::path::begin(DA), EA = llvm::sys::path::end(DA);
+  auto IB = llvm::sys::path::begin(DB), EB = llvm::sys::path::end(DB);
+  size_t N = 0;
+  for (; IA != EA && IB != EB && *IA == *IB; ++IA, ++IB)
+    ++N;
+  return N;
+}
+
+ModuleSummary *ProjectLinker::moduleAt(const std::string &Path,
+                                       const std::string &Name) {
+  auto Loaded = ByPath.find(Path);
+  if (Loaded != ByPath.end())
+    return Loaded->second;
+  // Marked first: a module whose loading resolves names again must not
+  // load itself twice.
+  ByPath[Path] = nullptr;
+  ModuleSummary *S = Load ? Load(Path, Name) : nullptr;
+  if (S)
+    add(*S);
+  return S;
+}
+
+ModuleSummary *ProjectLinker::findModule(const std::string &FromName,
+                                         const std::string &FromPath,
+                                         const std::string &Dotted,
+                                         std::vector<std::string> &Rest) {
+  std::vector<std::string> Parts = splitDots(Dotted);
+  // Where a name no file of the run has is looked for: the importing
+  // script's directory, then the directory above its top package, as
+  // sys.path has them.
+  llvm::SmallVector<llvm::SmallString<256>, 2> Roots;
+  if (!FromPath.empty()) {
+    llvm::SmallString<256> Dir(llvm::sys::path::parent_path(FromPath));
+    Roots.push_back(Dir);
+    std::vector<std::string> Pkg = splitDots(canonicalModuleName(FromName));
+    if (!isPackageInit(FromName) && !Pkg.empty())
+      Pkg.pop_back();
+    if (!Pkg.empty()) {
+      for (size_t I = 0; I < Pkg.size(); ++I)
+        llvm::sys::path::remove_filename(Dir);
+      Roots.push_back(Dir);
+    }
+  }
+  // The longest prefix that names a module; the rest names a member of it.
+  for (size_t N = Parts.size(); N > 0; --N) {
+    std::string Name = Parts[0];
+    for (size_t I = 1; I < N; ++I)
+      Name += "." + Parts[I];
+    std::string Path, Module = Name;
+    auto It = PathsByName.find(Name);
+    if (It != PathsByName.end()) {
+      size_t BestNear = 0;
+      for (const std::string &Cand : It->second) {
+        size_t Near = nearness(FromPath, Cand);
+        if (Path.empty() || Near > BestNear ||
+            (Near == BestNear && Cand < Path)) {
+          Path = Cand;
+          BestNear = Near;
+        }
+      }
+    }
+    for (size_t R = 0; R < Roots.size() && Path.empty(); ++R) {
+      llvm::SmallString<256> Base(Roots[R]);
+      for (size_t I = 0; I < N; ++I)
+        llvm::sys::path::append(Base, Parts[I]);
+      for (bool Package : {false, true}) {
+        llvm::SmallString<256> P(Base);
+        if (Package)
+          llvm::sys::path::append(P, "__init__.py");
+        else
+          P += ".py";
+        auto [Known, New] = IsFile.try_emplace(std::string(P.str()), false);
+        if (New)
+          Known->second = llvm::sys::fs::is_regular_file(P);
+        if (Known->second) {
+          Path = Known->first;
+          Module = Package ? Name + ".__init__" : Name;
+          break;
+        }
+      }
+    }
+    if (Path.empty())
+      continue;
+    ModuleSummary *S = moduleAt(Path, Module);
+    if (!S)
+      return nullptr;
+    Rest.assign(Parts.begin() + N, Parts.end());
+    return S;
+  }
+  return nullptr;
+}
+
+ModuleSummary::Target ProjectLinker::resolveIn(const ModuleSummary &T,
+                                               std::vector<std::string> Parts) {
+  const PythonModule &M = *T.Module;
+  if (Parts.empty())
+    return {};
+  // The module-level binding of the first name that module code sees last.
+  const Binding *Found = nullptr;
+  for (const Binding &B : M.Bindings)
+    if (B.In == ModuleScope && B.Name == Parts[0] &&
+        (!Found || B.Pos >= Found->Pos))
+      Found = &B;
+  if (!Found)
+    return {};
+  if (Found->Kind == BindingKind::Import ||
+      Found->Kind == BindingKind::ImportFrom) {
+    // A re-export: `from .impl import run_all` in a package's __init__.
+    std::string Ref =
+        Found->Kind == BindingKind::Import
+            ? Found->Module
+            : (Found->Module.empty() || Found->Module.back() == '.'
+                   ? Found->Module + Found->Member
+                   : Found->Module + "." + Found->Member);
+    for (size_t I = 1; I < Parts.size(); ++I)
+      Ref += "." + Parts[I];
+    return resolve(M, Ref);
+  }
+  if (Found->Kind != BindingKind::Def || Found->Target == NoScope)
+    return {};
+  ScopeId S = Found->Target;
+  auto Method = [&](ScopeId Cls, const std::string &Name) {
+    ScopeId Best = NoScope;
+    for (size_t I = 0; I < M.Scopes.size(); ++I)
+      if (M.Scopes[I].Parent == Cls && M.Scopes[I].Name == Name &&
+          M.Scopes[I].Kind == ScopeKind::Function)
+        Best = ScopeId(I);
+    return Best;
+  };
+  if (M.Scopes[size_t(S)].Kind == ScopeKind::Class) {
+    // `helpers.Runner()` runs __init__; `helpers.Runner.build()` a static
+    // or class method.
+    S = Method(S, Parts.size() > 1 ? Parts[1] : "__init__");
+    if (S == NoScope || Parts.size() > 2)
+      return {};
+  } else if (Parts.size() > 1) {
+    return {};
+  }
+  return {&T, S};
+}
+
+std::string ProjectLinker::absoluteName(const std::string &FromName,
+                                        std::string_view QName) {
+  size_t Dots = 0;
+  while (Dots < QName.size() && QName[Dots] == '.')
+    ++Dots;
+  std::string Dotted(QName.substr(Dots));
+  if (Dots) {
+    // Relative to the package the module is in: one dot is that package,
+    // each further dot its parent.
+    std::vector<std::string> Pkg = splitDots(canonicalModuleName(FromName));
+    if (!isPackageInit(FromName) && !Pkg.empty())
+      Pkg.pop_back();
+    for (size_t I = 1; I < Dots; ++I) {
+      if (Pkg.empty())
+        return "";
+      Pkg.pop_back();
+    }
+    std::string Base;
+    for (const std::string &P : Pkg)
+      Base += (Base.empty() ? "" : ".") + P;
+    Dotted =
+        Base.empty() ? Dotted : (Dotted.empty() ? Base : Base + "." + Dotted);
+  }
+  return Dotted;
+}
+
+ModuleSummary::Target ProjectLinker::resolve(const std::string &FromName,
+                                             const std::string &FromPath,
+                                             std::string_view QName) {
+  // Re-exports resolve through resolve() again; a cycle of them ends here.
+  if (Depth > 8)
+    return {};
+  struct Nest {
+    unsigned &D;
+    explicit Nest(unsigned &D) : D(D) { ++D; }
+    ~Nest() { --D; }
+  } N(Depth);
+  std::string Dotted = absoluteName(FromName, QName);
+  if (Dotted.empty())
+    return {};
+  std::vector<std::string> Rest;
+  ModuleSummary *S = findModule(FromName, FromPath, Dotted, Rest);
+  return S ? resolveIn(*S, std::move(Rest)) : ModuleSummary::Target{};
+}
+
+bool ProjectLinker::importsEffect(const std::string &FromName,
+                                  const std::string &FromPath,
+                                  const std::vector<std::string> &Names) {
+  for (const std::string &N : Names) {
+    std::string Dotted = absoluteName(FromName, N);
+    std::vector<std::string> Rest;
+    if (Dotted.empty())
+      continue;
+    if (ModuleSummary *S = findModule(FromName, FromPath, Dotted, Rest))
+      if (S->anyEffect())
+        return true;
+  }
+  return false;
+}
+
+void ProjectLinker::link() {
+  // Loading on demand appends to Modules: index, not iterators.
+  for (size_t K = 0; K < Modules.size(); ++K) {
+    ModuleSummary *S = Modules[K];
+    const PythonModule &M = *S->Module;
+    for (size_t I = 0; I < M.Events.size(); ++I) {
+      const Event &Ev = M.Events[I];
+      if (Ev.Kind != EventKind::ExternalCall || S->Edges.count(uint32_t(I)))
+        continue;
+      if (ModuleSummary::Target T = resolve(M, Ev.Target))
+        S->Edges[uint32_t(I)] = T;
+    }
+  }
+  bool Changed = true;
+  while (Changed) {
+    Changed = false;
+    for (ModuleSummary *S : Modules)
+      Changed |= propagateOnce(*S);
+  }
+}
+
+bool ProjectLinker::reachesEffect(const std::string &FromName,
+                                  const std::string &FromPath,
+                                  const std::vector<std::string> &Names) {
+  for (const std::string &N : Names)
+    if (ModuleSummary::Target T = resolve(FromName, FromPath, N))
+      for (size_t E = 0; E < EffectCount; ++E)
+        if (T.In->has(T.Scope, Effect(E)))
+          return true;
+  return false;
 }
 
 } // namespace project

@@ -156,7 +156,7 @@ bool eventHasAnyEffect(const PythonModule &M, const project::ModuleSummary &S,
   for (Effect E : {Effect::StartsProcess, Effect::SetsStartMethodRaising}) {
     if (project::eventHasEffect(M, Ev, E))
       return true;
-    if (Ev.Kind == EventKind::LocalCall && S.has(Ev.Callee, E))
+    if (S.callHas(Ev, E))
       return true;
   }
   return false;
@@ -488,8 +488,7 @@ std::optional<Fix> planMoveUnderGuard(const PythonModule &M,
   for (const Event &Ev : M.Events)
     Setters += Ev.Exec == ModuleScope &&
                (Ev.Kind == EventKind::SetStartMethod ||
-                (Ev.Kind == EventKind::LocalCall &&
-                 S.has(Ev.Callee, project::Effect::SetsStartMethod)));
+                S.callHas(Ev, project::Effect::SetsStartMethod));
   if (Setters > 1)
     return std::nullopt;
   Layout Lay(M);

@@ -16,6 +16,8 @@ namespace mpguard {
 namespace {
 
 using namespace python;
+using project::fileName;
+using project::WitnessStep;
 
 class UnguardedProcessStartRule final : public PythonRule {
 public:
@@ -73,24 +75,24 @@ private:
                                "fail to bootstrap");
         continue;
       }
-      if (Ev.Kind != EventKind::LocalCall ||
-          !C.Summary.has(Ev.Callee, project::Effect::StartsProcess))
+      if (!C.Summary.callHas(Ev, project::Effect::StartsProcess))
         continue;
-      auto Chain = project::witnessChain(M, C.Summary, Ev,
-                                         project::Effect::StartsProcess);
-      const Event &Start = *Chain.back();
-      Finding &F =
-          C.report(Ev.Range,
-                   "call to `" + Ev.What +
-                       "` starts processes at import time (via `" + Start.What +
-                       "`); spawn and forkserver children re-run this "
-                       "module and fail to bootstrap");
+      auto Chain =
+          project::witnessChain(C.Summary, Ev, project::Effect::StartsProcess);
+      const WitnessStep &Start = Chain.back();
+      Finding &F = C.report(
+          Ev.Range, "call to `" + Ev.What +
+                        "` starts processes at import time (via `" +
+                        Start.Ev->What + "`" +
+                        (Start.otherFile(M) ? " in " + fileName(Start) : "") +
+                        "); spawn and forkserver children re-run this module "
+                        "and fail to bootstrap");
       for (size_t I = 1; I < Chain.size(); ++I) {
-        const Event &Step = *Chain[I];
-        F.Related.push_back({C.loc(Step.Range),
-                             I + 1 == Chain.size()
-                                 ? "`" + Step.What + "` starts processes here"
-                                 : "which calls `" + Step.What + "`"});
+        const WitnessStep &Step = Chain[I];
+        F.Related.push_back(
+            {Step.loc(), I + 1 == Chain.size()
+                             ? "`" + Step.Ev->What + "` starts processes here"
+                             : "which calls `" + Step.Ev->What + "`"});
       }
     }
   }

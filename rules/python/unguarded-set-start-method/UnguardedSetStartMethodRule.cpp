@@ -64,33 +64,32 @@ private:
         Reported.push_back(&Ev);
         continue;
       }
-      if (Ev.Kind != EventKind::LocalCall ||
-          !C.Summary.has(Ev.Callee, Effect::SetsStartMethodRaising) ||
+      if (!C.Summary.callHas(Ev, Effect::SetsStartMethodRaising) ||
           M.Calls[Ev.SiteIndex].CatchesRuntimeError)
         continue;
-      auto Chain = project::witnessChain(M, C.Summary, Ev,
-                                         Effect::SetsStartMethodRaising);
-      if (Chain.back()->Target == "fork")
+      auto Chain =
+          project::witnessChain(C.Summary, Ev, Effect::SetsStartMethodRaising);
+      if (Chain.back().Ev->Target == "fork")
         continue;
       Finding &F = C.report(
           Ev.Range, "call to `" + Ev.What +
                         "` sets the start method at import time; spawn and "
                         "forkserver children re-run this module and raise "
                         "'context has already been set'");
-      addChain(C, F, Chain);
+      addChain(F, Chain);
       if (auto Fx = planMoveUnderGuard(M, C.Summary, Ev))
         F.Fixes.push_back(std::move(*Fx));
       Reported.push_back(&Ev);
     }
   }
 
-  static void addChain(PythonCheck &C, Finding &F,
-                       const std::vector<const Event *> &Chain) {
+  static void addChain(Finding &F,
+                       const std::vector<project::WitnessStep> &Chain) {
     for (size_t I = 1; I < Chain.size(); ++I)
-      F.Related.push_back({C.loc(Chain[I]->Range),
-                           I + 1 == Chain.size()
+      F.Related.push_back(
+          {Chain[I].loc(), I + 1 == Chain.size()
                                ? "start method set here"
-                               : "which calls `" + Chain[I]->What + "`"});
+                               : "which calls `" + Chain[I].Ev->What + "`"});
   }
 
   /// In the main run, the module body (guarded or not) executes top to
@@ -104,14 +103,12 @@ private:
       if (Ev.Exec != ModuleScope || Ev.IsIteration)
         continue;
       bool Sets = Ev.Kind == EventKind::SetStartMethod ||
-                  (Ev.Kind == EventKind::LocalCall &&
-                   C.Summary.has(Ev.Callee, Effect::SetsStartMethod));
+                  C.Summary.callHas(Ev, Effect::SetsStartMethod);
       if (!Sets)
         continue;
       bool Raises =
           project::eventHasEffect(M, Ev, Effect::SetsStartMethodRaising) ||
-          (Ev.Kind == EventKind::LocalCall &&
-           C.Summary.has(Ev.Callee, Effect::SetsStartMethodRaising) &&
+          (C.Summary.callHas(Ev, Effect::SetsStartMethodRaising) &&
            !M.Calls[Ev.SiteIndex].CatchesRuntimeError);
       const Event *Earlier = nullptr;
       for (const Event *P : Setters)
@@ -134,10 +131,9 @@ private:
                                  "already been set'");
       F.Related.push_back(
           {C.loc(Earlier->Range), "start method first set here"});
-      if (Ev.Kind == EventKind::LocalCall)
-        addChain(C, F,
-                 project::witnessChain(M, C.Summary, Ev,
-                                       Effect::SetsStartMethodRaising));
+      if (C.Summary.callee(Ev))
+        addChain(F, project::witnessChain(C.Summary, Ev,
+                                          Effect::SetsStartMethodRaising));
     }
   }
 };

@@ -26,7 +26,7 @@ namespace {
 
 constexpr char IndexMagic[4] = {'M', 'P', 'G', 'I'};
 constexpr char EntryMagic[4] = {'M', 'P', 'G', 'F'};
-constexpr uint32_t FileFormat = 2;
+constexpr uint32_t FileFormat = 3;
 constexpr size_t MaxIndexEntries = 500000;
 constexpr uint64_t MaxEntryBytes = 256ull << 20;
 
@@ -117,6 +117,14 @@ void parseIndex(std::string_view Bytes,
     std::string_view H = R.bytes(E.Hash.size());
     std::string_view V = R.bytes(1);
     E.Events = R.get32();
+    uint32_t Imports = R.get32();
+    if (Imports > 4096)
+      return;
+    for (uint32_t J = 0; J < Imports && R.Ok; ++J) {
+      std::string_view B = R.bytes(2);
+      if (R.Ok)
+        E.Imports.push_back(uint16_t(uint8_t(B[0]) | (uint8_t(B[1]) << 8)));
+    }
     if (!R.Ok || uint8_t(V[0]) > uint8_t(FactsCache::Verdict::Facts))
       return;
     std::memcpy(E.Hash.data(), H.data(), E.Hash.size());
@@ -203,15 +211,17 @@ const FactsCache::IndexEntry *FactsCache::lookup(const std::string &AbsPath,
 }
 
 void FactsCache::record(const std::string &AbsPath, const FileIdentity &Id,
-                        const ContentHash &Hash, Verdict V, uint32_t Events) {
+                        const ContentHash &Hash, Verdict V, uint32_t Events,
+                        std::vector<uint16_t> Imports) {
   if (Id.MtimeNs > RacyAfterNs || Id.CtimeNs > RacyAfterNs)
     return; // racily clean: hash it again next time
   auto It = Index.find(AbsPath);
   if (It != Index.end() && It->second.Id == Id && It->second.Hash == Hash &&
-      It->second.V == V && It->second.Events == Events)
+      It->second.V == V && It->second.Events == Events &&
+      It->second.Imports == Imports)
     return; // unchanged
   std::lock_guard<std::mutex> Lock(Mu);
-  Updates[AbsPath] = IndexEntry{Id, Hash, V, Events};
+  Updates[AbsPath] = IndexEntry{Id, Hash, V, Events, std::move(Imports)};
 }
 
 std::string FactsCache::entryPath(const ContentHash &Hash) const {
@@ -284,6 +294,11 @@ bool FactsCache::save(std::string &Error) {
     Body.append(reinterpret_cast<const char *>(E.Hash.data()), E.Hash.size());
     Body.push_back(char(E.V));
     put32(Body, E.Events);
+    put32(Body, uint32_t(E.Imports.size()));
+    for (uint16_t H : E.Imports) {
+      Body.push_back(char(H & 0xff));
+      Body.push_back(char(H >> 8));
+    }
   }
   std::string Out(IndexMagic, 4);
   put32(Out, FileFormat);

@@ -72,30 +72,27 @@ struct FileResult {
   std::unique_ptr<project::ModuleSummary> Summary;
   /// A checked and freed module's ExternalCall targets, distinct.
   std::vector<std::string> Links;
-  /// A file the prefilter rejected: the bits of the names its import
-  /// statements mention (importBloom).
-  uint32_t ImportBloom = 0;
+  /// A file the prefilter rejected: the hashes of the names its import
+  /// statements mention (importHashes).
+  std::vector<uint16_t> ImportHashes;
   /// A file named on the command line that the prefilter rejected: the
   /// modules it imports (importNames).
   std::vector<std::string> ImportNames;
 };
 
-/// Bits 0-29 of a Skipped index entry: a one-hash Bloom filter of the
-/// identifiers in the file's import statements. Bit 31 is
-/// SuppressionCommentsBit.
-constexpr uint32_t BloomMask = (1u << 30) - 1;
-
-uint32_t bloomBit(std::string_view Name) {
+/// A name's 16-bit FNV-1a hash, folded: what the cache index keeps of the
+/// names in a skipped file's import statements.
+uint16_t nameHash(std::string_view Name) {
   uint32_t H = 2166136261u;
   for (char C : Name)
     H = (H ^ uint8_t(C)) * 16777619u;
-  return 1u << (H % 30);
+  return uint16_t(H ^ (H >> 16));
 }
 
 /// The modules a file's import statements name, as written: "a.b" for
 /// `import a.b as c`; "m", "m.x" and "m.y" for `from m import x, y` (x may
 /// be a submodule); ".", ".x" for `from . import x`. A line scan like
-/// importBloom.
+/// importHashes.
 std::vector<std::string> importNames(std::string_view Text) {
   std::vector<std::string> Names;
   auto Add = [&](std::string N) {
@@ -173,12 +170,16 @@ std::vector<std::string> importNames(std::string_view Text) {
 }
 
 /// The identifiers of a file's `import` and `from ... import` statements
-/// (module names, their components and imported names), as Bloom bits: a
-/// file the prefilter rejected is parsed only if it may import a module
-/// whose functions have an effect. A cheap scan, not a parse: it may see
-/// more names than the statements hold, never fewer.
-uint32_t importBloom(std::string_view Text) {
-  uint32_t Bits = 0;
+/// (module names, their components and imported names) as sorted,
+/// distinct nameHashes: a file the prefilter rejected is parsed only if it
+/// may import a module that gives a call an effect. A cheap scan, not a
+/// parse: it may see more names than the statements hold, never fewer.
+std::vector<uint16_t> importHashes(std::string_view Text) {
+  std::vector<uint16_t> Hashes;
+  auto Ident = [](char C) {
+    return C == '_' || (C >= 'a' && C <= 'z') || (C >= 'A' && C <= 'Z') ||
+           (C >= '0' && C <= '9') || uint8_t(C) >= 0x80;
+  };
   size_t Pos = 0;
   while (Pos < Text.size()) {
     size_t End = Text.find('\n', Pos);
@@ -188,20 +189,20 @@ uint32_t importBloom(std::string_view Text) {
     size_t I = Line.find_first_not_of(" \t");
     if (I != std::string_view::npos &&
         (Line.substr(I, 7) == "import " || Line.substr(I, 5) == "from ")) {
-      // A parenthesized or continued import runs on to later lines.
-      if (Line.find('(') != std::string_view::npos ||
-          (!Line.empty() && Line.back() == '\\')) {
-        size_t Close = Text.find(')', Pos);
-        size_t Stop = Text.find("\n\n", Pos);
-        End = std::min(Close == std::string_view::npos ? Text.size() : Close,
-                       Stop == std::string_view::npos ? Text.size() : Stop);
-        Line = Text.substr(Pos, End - Pos);
-      }
+      // `from m import (a,\n b)` runs on to the closing parenthesis, a
+      // backslash continuation to the next blank line at most.
+      size_t Stop = std::string_view::npos;
+      if (Line.find('(') != std::string_view::npos)
+        Stop = Text.find(')', Pos);
+      else if (!Line.empty() && Line.back() == '\\')
+        Stop = Text.find("\n\n", Pos);
+      if (Stop != std::string_view::npos)
+        End = Stop;
+      else if (Line.find('(') != std::string_view::npos ||
+               (!Line.empty() && Line.back() == '\\'))
+        End = Text.size();
+      Line = Text.substr(Pos, End - Pos);
       for (size_t J = I; J < Line.size();) {
-        auto Ident = [](char C) {
-          return C == '_' || (C >= 'a' && C <= 'z') || (C >= 'A' && C <= 'Z') ||
-                 (C >= '0' && C <= '9') || uint8_t(C) >= 0x80;
-        };
         if (!Ident(Line[J])) {
           ++J;
           continue;
@@ -209,13 +210,15 @@ uint32_t importBloom(std::string_view Text) {
         size_t K = J;
         while (K < Line.size() && Ident(Line[K]))
           ++K;
-        Bits |= bloomBit(Line.substr(J, K - J));
+        Hashes.push_back(nameHash(Line.substr(J, K - J)));
         J = K;
       }
     }
     Pos = End + 1;
   }
-  return Bits;
+  std::sort(Hashes.begin(), Hashes.end());
+  Hashes.erase(std::unique(Hashes.begin(), Hashes.end()), Hashes.end());
+  return Hashes;
 }
 
 bool readInput(const InputFile &In, std::string &Bytes, struct stat &St,
@@ -409,7 +412,7 @@ void analyzeFile(const InputFile &In, const std::string &ModuleName,
       if (Known && Known->V == FactsCache::Verdict::Skipped &&
           !(Known->Events & Needed & python::SuppressionCommentsBit)) {
         Out.Source = FileResult::IndexSkip;
-        Out.ImportBloom = Known->Events & BloomMask;
+        Out.ImportHashes = Known->Imports;
         return;
       }
       if (Known && !(Known->Events & Needed)) {
@@ -446,7 +449,7 @@ void analyzeFile(const InputFile &In, const std::string &ModuleName,
   bool Comments = python::mayHoldSuppressions(Bytes);
   bool Passed = pythonPrefilter(Bytes);
   if (!Passed) {
-    Out.ImportBloom = importBloom(Bytes);
+    Out.ImportHashes = importHashes(Bytes);
     // Named on the command line (a pre-commit hook's changed files): its
     // imports are followed even outside the run's files.
     if (In.HasIdentity)
@@ -456,7 +459,7 @@ void analyzeFile(const InputFile &In, const std::string &ModuleName,
     if (Cache && !In.IsStdin)
       Cache->record(
           In.AbsolutePath, identityOf(St), Hash, FactsCache::Verdict::Skipped,
-          Out.ImportBloom | (Comments ? python::SuppressionCommentsBit : 0));
+          Comments ? python::SuppressionCommentsBit : 0, Out.ImportHashes);
     return;
   }
   auto File = std::make_shared<const SourceFile>(
@@ -500,11 +503,11 @@ void analyzeFile(const InputFile &In, const std::string &ModuleName,
   // A file the prefilter rejects, parsed only for MPG900, stays Skipped in
   // the index: a run without MPG900 counts it as rejected, warm or cold.
   if (Cache && !In.IsStdin)
-    Cache->record(In.AbsolutePath, identityOf(St), Hash,
-                  Passed ? FactsCache::Verdict::Facts
-                         : FactsCache::Verdict::Skipped,
-                  Passed ? python::eventsOf(*M)
-                         : Out.ImportBloom | python::SuppressionCommentsBit);
+    Cache->record(
+        In.AbsolutePath, identityOf(St), Hash,
+        Passed ? FactsCache::Verdict::Facts : FactsCache::Verdict::Skipped,
+        Passed ? python::eventsOf(*M) : python::SuppressionCommentsBit,
+        Out.ImportHashes);
   M->ModuleName = ModuleName;
   M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
   auto Summary =
@@ -553,27 +556,57 @@ std::unique_ptr<python::PythonModule> loadModule(const InputFile &In,
 /// ProjectLinker resolves the calls between the project's modules and
 /// propagates effects across files. A module whose calls reach another
 /// module's effect is checked again with the linked summary, and its
-/// findings replace those of its first check. Files the prefilter rejected
-/// are parsed when their imports may name a module with an effect, round
-/// after round until no module gains one (each file is parsed at most
-/// once, so import cycles end).
+/// findings replace those of its first check.
+///
+/// Only modules that can matter are parsed again: a file of the run
+/// without an effect of its own is loaded when its calls (Links) reach a
+/// loaded module's effect, or, rejected by the prefilter, when its import
+/// statements name a loaded module that has or re-exports an effect (by
+/// the names' hashes; a file named on the command line by the modules it
+/// imports, resolved). Round after round until no module is added; each
+/// file is parsed at most once, so import cycles end.
+struct LinkStats {
+  size_t Kept = 0;    // modules with an effect, kept from the first pass
+  size_t Loaded = 0;  // files of the run parsed again or for the first time
+  size_t Outside = 0; // modules found on disk outside the run's files
+  size_t Rounds = 0;  // rounds of candidates
+  size_t Rechecked = 0;
+  double Seconds = 0;
+};
+
 template <typename WithEnabledFn>
-void linkModules(const std::vector<InputFile> &Files,
-                 const std::vector<std::string> &Names,
-                 WithEnabledFn WithEnabled, const Targets &T,
-                 bool IncludeSuppressed, std::vector<FileResult> &Results) {
+LinkStats linkModules(const std::vector<InputFile> &Files,
+                      const std::vector<std::string> &Names,
+                      WithEnabledFn WithEnabled, const Targets &T,
+                      bool IncludeSuppressed,
+                      std::vector<FileResult> &Results) {
+  LinkStats Stats;
+  auto Start = std::chrono::steady_clock::now();
+  struct Timer {
+    LinkStats &S;
+    std::chrono::steady_clock::time_point Start;
+    ~Timer() {
+      S.Seconds = std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - Start)
+                      .count();
+    }
+  } Time{Stats, Start};
   std::unordered_map<std::string, size_t> ByPath;
   for (size_t I = 0; I < Files.size(); ++I)
     if (!Files[I].AbsolutePath.empty())
       ByPath[Files[I].AbsolutePath] = I;
-  std::vector<bool> Tried(Files.size(), false);
+  // Selected: worth loading (kept, or chosen in a round). A file of the
+  // run that is not selected cannot add an effect: the linker does not
+  // load it when a name resolves to it.
+  std::vector<bool> Selected(Files.size(), false), Tried(Files.size(), false);
   auto Load = [&](size_t I) -> project::ModuleSummary * {
     FileResult &R = Results[I];
     if (R.Summary)
       return R.Summary.get();
-    if (Tried[I])
+    if (!Selected[I] || Tried[I])
       return nullptr;
     Tried[I] = true;
+    ++Stats.Loaded;
     R.Module = loadModule(Files[I], Names[I]);
     if (!R.Module)
       return nullptr;
@@ -593,12 +626,11 @@ void linkModules(const std::vector<InputFile> &Files,
         if (It != ByPath.end())
           return Load(It->second);
         llvm::StringRef Display(Path);
-        if (!Cwd.empty() && Display.consume_front(Cwd) &&
-            Display.consume_front("/"))
-          ;
-        else
+        if (Cwd.empty() || !Display.consume_front(Cwd) ||
+            !Display.consume_front("/"))
           Display = Path;
         FileResult &R = Outside.emplace_back();
+        ++Stats.Outside;
         R.Module = loadModule(InputFile(Display.str(), Path, false), Name);
         if (!R.Module)
           return nullptr;
@@ -610,43 +642,77 @@ void linkModules(const std::vector<InputFile> &Files,
   for (size_t I = 0; I < Files.size(); ++I) {
     Linker.addFile(Names[I], Files[I].AbsolutePath);
     if (Results[I].Summary) {
-      Tried[I] = Any = true;
+      ++Stats.Kept;
+      Selected[I] = Tried[I] = true;
       Linker.add(*Results[I].Summary);
     }
-    Any |= !Results[I].Links.empty() || !Results[I].ImportNames.empty();
+    Any |= Results[I].Summary || !Results[I].Links.empty() ||
+           !Results[I].ImportNames.empty();
   }
-  // No module has an effect: no call can reach one.
   if (!Any)
-    return;
+    return Stats;
   Linker.link();
+  std::vector<bool> Exposes; // by Linker.modules() index
+  std::vector<bool> Wanted(1u << 16, false);
   while (true) {
-    // The names an importer of a module with an effect writes: every
-    // component of the module's name.
-    uint32_t EffectBits = 0;
-    for (const project::ModuleSummary *S : Linker.modules())
-      if (S->anyEffect()) {
-        llvm::SmallVector<llvm::StringRef, 8> Parts;
-        llvm::StringRef(S->Module->ModuleName).split(Parts, '.');
-        for (llvm::StringRef P : Parts)
-          if (P != "__init__")
-            EffectBits |= bloomBit(P);
+    ++Stats.Rounds;
+    // The names an importer of a module with an effect writes: the
+    // module's own (last) name, for a package its name; a module that
+    // imports a function or module with an effect (a package __init__.py
+    // re-exporting it) counts too.
+    const auto &Mods = Linker.modules();
+    // (Resolving names below may load modules: they are looked at in the
+    // next round.)
+    Exposes.resize(Mods.size(), false);
+    for (size_t K = 0, N = Exposes.size(); K < N; ++K) {
+      const project::ModuleSummary &S = *Mods[K];
+      if (Exposes[K])
+        continue;
+      bool Has = S.anyEffect();
+      for (size_t B = 0; B < S.Module->Bindings.size() && !Has; ++B) {
+        const python::Binding &Bd = S.Module->Bindings[B];
+        if (Bd.In != python::ModuleScope ||
+            (Bd.Kind != python::BindingKind::Import &&
+             Bd.Kind != python::BindingKind::ImportFrom))
+          continue;
+        std::string Ref = Bd.Module;
+        if (Bd.Kind == python::BindingKind::ImportFrom)
+          Ref = Ref.empty() || Ref.back() == '.' ? Ref + Bd.Member
+                                                 : Ref + "." + Bd.Member;
+        if (project::ModuleSummary::Target Tg = Linker.resolve(*S.Module, Ref))
+          for (size_t E = 0; E < project::EffectCount && !Has; ++E)
+            Has = Tg.In->has(Tg.Scope, project::Effect(E));
+        Has =
+            Has || Linker.importsEffect(S.Module->ModuleName,
+                                        S.Module->File->absolutePath(), {Ref});
       }
-    size_t Before = Linker.modules().size();
+      if (!Has)
+        continue;
+      Exposes[K] = true;
+      llvm::StringRef Name(
+          project::ProjectLinker::canonicalModuleName(S.Module->ModuleName));
+      Wanted[nameHash(
+          Name.rsplit('.').second.empty() ? Name : Name.rsplit('.').second)] =
+          true;
+    }
+    size_t Before = Mods.size();
     for (size_t I = 0; I < Files.size(); ++I) {
       FileResult &R = Results[I];
-      if (R.Summary || Tried[I])
+      if (Selected[I])
         continue;
       const std::string &Path = Files[I].AbsolutePath;
       bool Candidate =
-          (R.ImportBloom & EffectBits) ||
+          std::any_of(R.ImportHashes.begin(), R.ImportHashes.end(),
+                      [&](uint16_t H) { return Wanted[H]; }) ||
           (!R.Links.empty() && Linker.reachesEffect(Names[I], Path, R.Links)) ||
           (!R.ImportNames.empty() &&
            Linker.importsEffect(Names[I], Path, R.ImportNames));
-      if (Candidate)
-        if (project::ModuleSummary *S = Load(I))
-          Linker.add(*S);
+      if (!Candidate)
+        continue;
+      Selected[I] = true;
+      if (project::ModuleSummary *S = Load(I))
+        Linker.add(*S);
     }
-    // reachesEffect may have loaded modules too.
     if (Linker.modules().size() == Before)
       break;
     Linker.link();
@@ -662,6 +728,7 @@ void linkModules(const std::vector<InputFile> &Files,
         Reaches = Target.In->has(Target.Scope, project::Effect(E));
     if (!Reaches)
       continue;
+    ++Stats.Rechecked;
     R.Findings.clear();
     R.Suppressed.clear();
     R.Analyzed = true;
@@ -670,6 +737,7 @@ void linkModules(const std::vector<InputFile> &Files,
                   IncludeSuppressed ? &R.Suppressed : nullptr);
     });
   }
+  return Stats;
 }
 
 } // namespace
@@ -848,9 +916,10 @@ void runCheck(const Options &O, const Configuration &Config, Report &R) {
                   O.IncludeSuppressed, Cache.get(), Results[I]);
     });
   });
+  LinkStats Linked;
   if (Needed & ~python::SuppressionCommentsBit)
-    linkModules(Files, Names, WithEnabled, Targets, O.IncludeSuppressed,
-                Results);
+    Linked = linkModules(Files, Names, WithEnabled, Targets,
+                         O.IncludeSuppressed, Results);
   if (Cache) {
     std::string Error;
     if (!Cache->save(Error))
@@ -923,6 +992,13 @@ void runCheck(const Options &O, const Configuration &Config, Report &R) {
         BySource[FR::Read] + BySource[FR::IndexSkip], BySource[FR::IndexSkip],
         R.FilesAnalyzed, BySource[FR::Parsed], BySource[FR::Loaded],
         BySource[FR::IndexQuiet], BySource[FR::None]);
+    llvm::errs() << llvm::formatv(
+        "mpguard: linking modules in {0:f3} s: {1} kept with an effect, {2} "
+        "files parsed for it, {3} modules outside the checked files, {4} "
+        "round{5}, {6} module{7} checked again\n",
+        Linked.Seconds, Linked.Kept, Linked.Loaded, Linked.Outside,
+        Linked.Rounds, Linked.Rounds == 1 ? "" : "s", Linked.Rechecked,
+        Linked.Rechecked == 1 ? "" : "s");
     if (Cache)
       llvm::errs() << "mpguard: cache " << Cache->directory() << ": "
                    << Rejected << " corrupt entr"

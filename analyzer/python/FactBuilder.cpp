@@ -94,7 +94,12 @@ private:
   };
   std::unordered_set<ScopeName, ScopeNameHash> Read;
 
+  /// Set while visiting what a function never evaluates.
+  bool SilentReads = false;
+
   void noteRead(const Ctx &C, TSNode Id) {
+    if (SilentReads)
+      return;
     Scope &Sc = M.Scopes[size_t(C.In)];
     if (Sc.Kind != ScopeKind::Function && Sc.Kind != ScopeKind::Lambda)
       return;
@@ -844,6 +849,19 @@ private:
         TSNode Ch = ts_tree_cursor_current_node(&Cur);
         if (ts_tree_cursor_current_field_id(&Cur) == S.FBody)
           continue;
+        if (is(Ch, S.ExceptClause)) {
+          // `except E as err:` binds err (visited below as an expression).
+          // (Parsed as an alias field, or as an as_pattern value.)
+          TSNode Alias = field(Ch, S.FAlias);
+          TSNode Value = field(Ch, S.FValue);
+          if (ts_node_is_null(Alias) && is(Value, S.AsPattern))
+            Alias = field(Value, S.FAlias);
+          if (is(Alias, S.AsPatternTarget))
+            Alias = ts_node_named_child(Alias, 0);
+          if (is(Alias, S.Identifier))
+            bind(C, text(Alias), BindingKind::Assign, span(Alias),
+                 ts_node_end_byte(Alias));
+        }
         if (is(Ch, S.ExceptClause) || is(Ch, S.ElseClause) ||
             is(Ch, S.FinallyClause))
           visitGeneric(Ch, C);
@@ -1025,8 +1043,14 @@ private:
     else if (!ts_node_is_null(Right))
       Value = visitExpr(Right, C);
     TSNode Type = field(N, S.FType);
-    if (!ts_node_is_null(Type))
+    if (!ts_node_is_null(Type)) {
+      // A function never evaluates the annotations of its local variables.
+      ScopeKind K = M.Scopes[size_t(C.In)].Kind;
+      bool WasSilent = SilentReads;
+      SilentReads = K == ScopeKind::Function || K == ScopeKind::Lambda;
       visitExpr(Type, C);
+      SilentReads = WasSilent;
+    }
     bindTarget(field(N, S.FLeft), C, BindingKind::Assign, Value,
                ts_node_end_byte(N));
     return Value;

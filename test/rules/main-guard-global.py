@@ -31,16 +31,16 @@ def scale(x):
     # A module-level value that the guard re-assigns: the child sees None.
     return SCALE * x
     # CHECK: :[[@LINE-1]]:12: warning: `scale` runs in a worker process and reads `SCALE`, which is re-assigned under the main guard: a child started with the default start method (spawn on macos and windows; forkserver on linux, Python 3.14) imports this module again without running the guarded block, so it sees the module-level value instead [MPG005 main-guard-global]
-    # CHECK-NEXT: :[[@LINE+148]]:5: note: `SCALE` is assigned here, under the main guard
+    # CHECK-NEXT: :[[@LINE+157]]:5: note: `SCALE` is assigned here, under the main guard
     # CHECK-NEXT: :[[@LINE-13]]:1: note: the module-level value a child sees
-    # CHECK-NEXT: :[[@LINE+160]]:24: note: `scale` is handed to `pool.map` here and runs in the child
+    # CHECK-NEXT: :[[@LINE+172]]:24: note: `scale` is handed to `pool.map` here and runs in the child
 
 
 def lookup(key):
     # No module-level binding at all: NameError in the child.
     return SETTINGS[key]
     # CHECK: :[[@LINE-1]]:12: warning: `lookup` runs in a worker process and reads `SETTINGS`, which is assigned only under the main guard: {{.*}}, so `SETTINGS` is not defined there (NameError) [MPG005 main-guard-global]
-    # CHECK-NEXT: :[[@LINE+140]]:5: note: `SETTINGS` is assigned here, under the main guard
+    # CHECK-NEXT: :[[@LINE+149]]:5: note: `SETTINGS` is assigned here, under the main guard
     # CHECK-NEXT: note: `lookup` is handed to `Process` here and runs in the child
 
 
@@ -173,6 +173,15 @@ def not_a_worker(x):
     return x * SETTINGS["a"]
 
 
+def except_alias(x):
+    # `err` is the handler's own name; the annotation is never evaluated.
+    hint: GuardedType = x
+    try:
+        return hint
+    except ValueError as err:
+        return err
+
+
 def attribute_only(x):
     # `obj.SCALE` is an attribute, not the global.
     return json.SCALE if False else x
@@ -186,6 +195,9 @@ if __name__ == "__main__":
     FACTOR2 = 2
     SPAWN_ONLY = 5
     FORK_ONLY = 7
+    GuardedType = int
+    for err in range(2):
+        pass
 
     def guarded_helper(x):
         return x
@@ -202,6 +214,7 @@ if __name__ == "__main__":
         print(pool.map(lazy, range(3)))
         print(pool.map(uses_imported, range(3)))
         print(pool.map(attribute_only, range(3)))
+        print(pool.map(except_alias, range(3)))
         print(pool.map(guarded_helper_user, range(3)))
     Process(target=lookup, args=("a",)).start()
     Process(target=Job().run).start()

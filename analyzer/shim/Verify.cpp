@@ -273,9 +273,7 @@ private:
                 "expected 'METHOD: OUTCOME [SYMPTOM...]' with METHOD one "
                 "of " +
                 llvm::join(Methods, ", ") +
-                (Build     ? ", or 'build: python-embed'"
-                 : Package ? ", or 'layout: package'"
-                           : "");
+                (Build ? ", or 'build: python-embed'" : "");
         return Out;
       }
       Expectation &E = Out[Method.str()];

@@ -19,14 +19,15 @@ namespace mpguard {
 const python::PythonRule &unguardedProcessStartRule();    // MPG001
 const python::PythonRule &unguardedSetStartMethodRule();  // MPG002
 const python::PythonRule &unpicklableProcessTargetRule(); // MPG004
+const python::PythonRule &mainGuardGlobalRule();          // MPG005
+const python::PythonRule &mainModuleWorkerRule();         // MPG006
 const python::PythonRule &explicitForkMethodRule();       // MPG007
 
 const std::vector<const python::PythonRule *> &pythonRules() {
   static const std::vector<const python::PythonRule *> Rules = {
-      &unguardedProcessStartRule(),
-      &unguardedSetStartMethodRule(),
-      &unpicklableProcessTargetRule(),
-      &explicitForkMethodRule(),
+      &unguardedProcessStartRule(),    &unguardedSetStartMethodRule(),
+      &unpicklableProcessTargetRule(), &mainGuardGlobalRule(),
+      &mainModuleWorkerRule(),         &explicitForkMethodRule(),
   };
   return Rules;
 }

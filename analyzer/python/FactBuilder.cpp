@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <unordered_set>
 
 namespace mpguard {
 namespace python {
@@ -52,6 +53,7 @@ public:
     M.Scopes.push_back(std::move(Mod));
     Ctx C;
     visitBlock(Root, C, /*TopLevel=*/true);
+    keepFreeNames();
   }
 
   bool tooDeep() const { return TooDeep; }
@@ -75,6 +77,65 @@ private:
   uint32_t EmptyBlockAt = 0;
   const char *BadIndent = nullptr;
   uint32_t BadIndentAt = 0;
+
+  /// Names read by functions and lambdas, first use per scope, before the
+  /// bound ones are dropped (keepFreeNames).
+  struct ScopeName {
+    ScopeId In;
+    std::string Name;
+    bool operator==(const ScopeName &O) const {
+      return In == O.In && Name == O.Name;
+    }
+  };
+  struct ScopeNameHash {
+    size_t operator()(const ScopeName &K) const {
+      return std::hash<std::string>()(K.Name) * 31 + size_t(K.In);
+    }
+  };
+  std::unordered_set<ScopeName, ScopeNameHash> Read;
+
+  /// Set while visiting what a function never evaluates.
+  bool SilentReads = false;
+
+  void noteRead(const Ctx &C, TSNode Id) {
+    if (SilentReads)
+      return;
+    Scope &Sc = M.Scopes[size_t(C.In)];
+    if (Sc.Kind != ScopeKind::Function && Sc.Kind != ScopeKind::Lambda)
+      return;
+    std::string Name = text(Id);
+    if (Read.insert({C.In, Name}).second)
+      Sc.FreeNames.push_back({std::move(Name), span(Id)});
+  }
+
+  /// Drops the names a function binds itself (a `global` name is bound in
+  /// the module) or that an enclosing function binds (closures): what is
+  /// left is read from the module's globals or the builtins.
+  void keepFreeNames() {
+    std::unordered_set<ScopeName, ScopeNameHash> Bound;
+    for (const Binding &B : M.Bindings)
+      if (B.In != ModuleScope)
+        Bound.insert({B.In, B.Name});
+    for (Scope &Sc : M.Scopes) {
+      if (Sc.FreeNames.empty())
+        continue;
+      ScopeId Self = ScopeId(&Sc - M.Scopes.data());
+      auto Local = [&](const NameUse &U) {
+        for (ScopeId S = Self; S != NoScope && S != ModuleScope;
+             S = M.Scopes[size_t(S)].Parent) {
+          ScopeKind K = M.Scopes[size_t(S)].Kind;
+          // Class bodies are not visible from the functions they define.
+          if (K != ScopeKind::Class && Bound.count({S, U.Name}))
+            return true;
+        }
+        return false;
+      };
+      Sc.FreeNames.erase(
+          std::remove_if(Sc.FreeNames.begin(), Sc.FreeNames.end(), Local),
+          Sc.FreeNames.end());
+    }
+    Read.clear();
+  }
 
   /// Indentation as CPython's tokenizer measures it: the column with tabs
   /// to multiples of 8 and with tabs as 1 (both must agree between lines of
@@ -788,6 +849,19 @@ private:
         TSNode Ch = ts_tree_cursor_current_node(&Cur);
         if (ts_tree_cursor_current_field_id(&Cur) == S.FBody)
           continue;
+        if (is(Ch, S.ExceptClause)) {
+          // `except E as err:` binds err (visited below as an expression).
+          // (Parsed as an alias field, or as an as_pattern value.)
+          TSNode Alias = field(Ch, S.FAlias);
+          TSNode Value = field(Ch, S.FValue);
+          if (ts_node_is_null(Alias) && is(Value, S.AsPattern))
+            Alias = field(Value, S.FAlias);
+          if (is(Alias, S.AsPatternTarget))
+            Alias = ts_node_named_child(Alias, 0);
+          if (is(Alias, S.Identifier))
+            bind(C, text(Alias), BindingKind::Assign, span(Alias),
+                 ts_node_end_byte(Alias));
+        }
         if (is(Ch, S.ExceptClause) || is(Ch, S.ElseClause) ||
             is(Ch, S.FinallyClause))
           visitGeneric(Ch, C);
@@ -969,8 +1043,14 @@ private:
     else if (!ts_node_is_null(Right))
       Value = visitExpr(Right, C);
     TSNode Type = field(N, S.FType);
-    if (!ts_node_is_null(Type))
+    if (!ts_node_is_null(Type)) {
+      // A function never evaluates the annotations of its local variables.
+      ScopeKind K = M.Scopes[size_t(C.In)].Kind;
+      bool WasSilent = SilentReads;
+      SilentReads = K == ScopeKind::Function || K == ScopeKind::Lambda;
       visitExpr(Type, C);
+      SilentReads = WasSilent;
+    }
     bindTarget(field(N, S.FLeft), C, BindingKind::Assign, Value,
                ts_node_end_byte(N));
     return Value;
@@ -1092,8 +1172,10 @@ private:
     if (!G.Ok || ts_node_is_null(N))
       return NoExpr;
     TSSymbol K = ts_node_symbol(N);
-    if (K == S.Identifier)
+    if (K == S.Identifier) {
+      noteRead(C, N);
       return addExpr(ExprKind::Name, N, text(N));
+    }
     if (K == S.Attribute) {
       ExprId Base = visitExpr(field(N, S.FObject), C);
       TSNode Attr = field(N, S.FAttribute);

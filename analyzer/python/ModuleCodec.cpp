@@ -144,7 +144,7 @@ private:
 };
 
 /// Version of the layout below; bump on any change to it.
-constexpr uint64_t LayoutVersion = 3;
+constexpr uint64_t LayoutVersion = 4;
 
 // One function per fact kind, used for both directions: IO is Writer (with
 // const facts) or Reader (with mutable facts).
@@ -184,6 +184,10 @@ void io(Writer &W, const Scope &S) {
   W.vec(S.Bases, [&](ExprId B) { W.s(B); });
   W.vec(S.Globals, [&](const std::string &G) { W.str(G); });
   W.b(S.IsStaticOrClassMethod);
+  W.vec(S.FreeNames, [&](const NameUse &U) {
+    W.str(U.Name);
+    W.span(U.First);
+  });
 }
 void io(Reader &R, Scope &S) {
   S.Kind = R.enumerator(ScopeKind::Lambda);
@@ -196,6 +200,10 @@ void io(Reader &R, Scope &S) {
   R.vec(S.Bases, [&](ExprId &B) { B = R.s32(); });
   R.vec(S.Globals, [&](std::string &G) { G = R.str(); });
   S.IsStaticOrClassMethod = R.b();
+  R.vec(S.FreeNames, [&](NameUse &U) {
+    U.Name = R.str();
+    U.First = R.span();
+  });
 }
 
 void io(Writer &W, const Binding &B) {
@@ -339,6 +347,9 @@ bool validate(const PythonModule &M) {
       return false;
     for (ExprId B : S.Bases)
       if (!ExprOk(B))
+        return false;
+    for (const NameUse &U : S.FreeNames)
+      if (!SpanOk(U.First))
         return false;
   }
   for (const Expr &E : M.Exprs) {

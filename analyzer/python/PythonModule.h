@@ -72,6 +72,12 @@ struct Expr {
 
 enum class ScopeKind : uint8_t { Module, Function, Class, Lambda };
 
+/// A name a function or lambda reads without binding it: its first use.
+struct NameUse {
+  std::string Name;
+  Span First;
+};
+
 struct Scope {
   ScopeKind Kind;
   std::string Name;     // "f", "C", "<lambda>", "<module>"
@@ -85,6 +91,11 @@ struct Scope {
   std::vector<ExprId> Bases;        // classes: base class expressions
   std::vector<std::string> Globals; // functions: names declared global
   bool IsStaticOrClassMethod = false;
+  /// Functions and lambdas: the names their own code reads (not in nested
+  /// scopes) that neither they nor an enclosing function bind, in order of
+  /// first use: module globals (a `global` name included), builtins, or
+  /// undefined names.
+  std::vector<NameUse> FreeNames;
 };
 
 enum class BindingKind : uint8_t {

@@ -221,11 +221,11 @@ private:
   /// \p Methods (the start methods for Python, `native` for C/C++); '#'
   /// starts a comment. Methods not listed are expected to run. With \p Build
   /// (C/C++ examples), a line `build: python-embed` is allowed too and sets
-  /// it.
+  /// it; with \p Package (Python examples), a line `layout: package`.
   std::map<std::string, Expectation>
   readExpectations(const std::string &File,
                    const std::set<llvm::StringRef> &Methods, std::string &Error,
-                   NativeBuild *Build = nullptr) {
+                   NativeBuild *Build = nullptr, bool *Package = nullptr) {
     std::map<std::string, Expectation> Out;
     auto Buf = llvm::MemoryBuffer::getFile(File);
     if (!Buf) {
@@ -258,6 +258,14 @@ private:
           Error = Where + "expected 'build: python-embed'";
           return Out;
         }
+        continue;
+      }
+      if (Package && Method == "layout") {
+        if (Words.size() != 1 || Words[0] != "package") {
+          Error = Where + "expected 'layout: package'";
+          return Out;
+        }
+        *Package = true;
         continue;
       }
       if (!Methods.count(Method) || Words.empty()) {
@@ -366,10 +374,16 @@ private:
         continue;
       std::string Label = std::string("python/") + Rule->Slug + "/";
       std::string Error;
+      bool Package = false;
       auto Expect = readExpectations(Dir + "/symptom.txt",
-                                     {"spawn", "forkserver", "fork"}, Error);
+                                     {"spawn", "forkserver", "fork"}, Error,
+                                     nullptr, &Package);
       if (!Error.empty())
         return fail(Error);
+      if (Package) {
+        runPackageExample(Label, Dir, Expect, Rows);
+        continue;
+      }
 
       for (const std::string &Method : O.StartMethods) {
         Expectation E =
@@ -386,10 +400,97 @@ private:
         Rows.push_back(W);
       }
       auto Reference = runClean(Label + "fixed.py", Fixed, nullptr, Rows);
-      if (offersFix(Bad, Rule->Code))
+      if (offersFix(Bad, Bad, Rule->Code))
         verifyFix(Label, Bad, AllCodes, Reference, Rows);
     }
     return report(Rows);
+  }
+
+  /// The package an example of `layout: package` runs as.
+  static constexpr const char *PackageName = "app";
+
+  /// Lays out \p Example as the __main__.py of package `app` in a new
+  /// private temporary directory \p TempDir, with an empty __init__.py and
+  /// the files of the example's package/ directory beside it, and a
+  /// launcher run.py that runs the package as `python -m app` does
+  /// (runpy.run_module with alter_sys: __main__ is the package's
+  /// __main__.py, with __spec__.name "app.__main__"). Returns the
+  /// launcher's path, or "" with \p Error set.
+  static std::string stagePackage(const std::string &Example,
+                                  const std::string &Dir,
+                                  llvm::SmallString<128> &TempDir,
+                                  std::string &Error) {
+    if (std::error_code EC =
+            fs::createUniqueDirectory("mpguard-verify", TempDir)) {
+      Error = "cannot create a temporary directory: " + EC.message();
+      return {};
+    }
+    std::string Pkg = (TempDir + "/" + PackageName).str();
+    std::error_code EC = fs::setPermissions(TempDir, fs::owner_all);
+    if (!EC)
+      EC = fs::create_directory(Pkg);
+    std::string Extra = Dir + "/package";
+    if (!EC && fs::is_directory(Extra)) {
+      for (fs::directory_iterator It(Extra, EC), End; It != End && !EC;
+           It.increment(EC)) {
+        if (fs::is_regular_file(It->path()))
+          EC = fs::copy_file(It->path(),
+                             Pkg + "/" + path::filename(It->path()).str());
+      }
+    }
+    if (!EC)
+      EC = fs::copy_file(Example, Pkg + "/__main__.py");
+    std::string Launcher = (TempDir + "/run.py").str();
+    if (EC || !writeFileOrReport(Pkg + "/__init__.py", "", Error) ||
+        !writeFileOrReport(Launcher,
+                           "import runpy\n\nrunpy.run_module(\"" +
+                               std::string(PackageName) +
+                               "\", run_name=\"__main__\", alter_sys=True)\n",
+                           Error)) {
+      if (EC)
+        Error = "cannot lay out the package in " + TempDir.str().str() + ": " +
+                EC.message();
+      fs::remove_directories(TempDir);
+      return {};
+    }
+    return Launcher;
+  }
+
+  /// A Python example of `layout: package`: bad.py and then fixed.py run
+  /// as the __main__.py of a package (stagePackage), as `python -m app`.
+  /// No `--fix` rows: the rules with package examples have no fixes.
+  void runPackageExample(const std::string &Label, const std::string &Dir,
+                         std::map<std::string, Expectation> &Expect,
+                         std::vector<Row> &Rows) {
+    for (const char *Which : {"bad.py", "fixed.py"}) {
+      llvm::SmallString<128> TempDir;
+      std::string Error;
+      std::string Launcher =
+          stagePackage(Dir + "/" + Which, Dir, TempDir, Error);
+      if (Launcher.empty()) {
+        Rows.push_back({Label + Which, "-", "-", "error", 0, false, Error});
+        continue;
+      }
+      if (std::string(Which) == "fixed.py") {
+        runClean(Label + Which, Launcher, nullptr, Rows);
+      } else {
+        for (const std::string &Method : O.StartMethods) {
+          Expectation E =
+              Expect.count(Method) ? Expect[Method] : Expectation{"runs", {}};
+          RunResult R = launch(Method, Launcher, {}, TempDir.str().str());
+          Row W{Label + Which,
+                Method,
+                describe(E.Outcome, E.Symptoms),
+                "",
+                R.Seconds,
+                false,
+                ""};
+          judge(W, R, E);
+          Rows.push_back(W);
+        }
+      }
+      fs::remove_directories(TempDir);
+    }
   }
 
   /// The C++ compiler and its leading arguments: the words of $CXX when it is
@@ -592,15 +693,17 @@ private:
     return W;
   }
 
-  /// Whether the `--fix` rows apply to \p Bad: not when rule \p Code
-  /// reports it but offers no fix (as for C/C++ rules, there are none for
-  /// rules without fixes). An example the rule does not report, or that
-  /// cannot be read or parsed, keeps them, and they fail.
-  static bool offersFix(const std::string &Bad, const std::string &Code) {
+  /// Whether the `--fix` rows apply to \p Bad (checked as if it were at
+  /// \p Display): not when rule \p Code reports it but offers no fix (as for
+  /// C/C++ rules, there are none for rules without fixes). An example the rule
+  /// does not report, or that cannot be read or parsed, keeps them, and they
+  /// fail.
+  static bool offersFix(const std::string &Bad, const std::string &Display,
+                        const std::string &Code) {
     auto Buf = llvm::MemoryBuffer::getFile(Bad);
     if (!Buf)
       return true;
-    InputFile In{Bad, Bad, false};
+    InputFile In{Display, Bad, false};
     std::vector<Finding> Found;
     if (!checkPythonText(In, (*Buf)->getBuffer().str(), {Code}, Found))
       return true;

@@ -35,6 +35,53 @@ TEST(PythonModel, GuardRegionsAndTopLevelStatements) {
   EXPECT_TRUE(M->Events[0].Guarded);
 }
 
+TEST(PythonModel, FreeNamesAreTheGlobalsAFunctionReads) {
+  auto M = build("import os\n"
+                 "X = 1\n"
+                 "def f(p):\n"
+                 "    local: Hint = p + X\n"
+                 "    try:\n"
+                 "        pass\n"
+                 "    except OSError as err:\n"
+                 "        print(err)\n"
+                 "    return len(local) + os.getpid() + X + Y\n"
+                 "def g():\n"
+                 "    global Z\n"
+                 "    Z = 1\n"
+                 "    return Z\n"
+                 "def outer():\n"
+                 "    c = 1\n"
+                 "    def inner():\n"
+                 "        return c + X\n"
+                 "    return inner\n"
+                 "class K:\n"
+                 "    attr = 1\n"
+                 "    def m(self):\n"
+                 "        return attr\n");
+  auto Names = [&](const char *Qual) {
+    std::string Out;
+    for (const Scope &S : M->Scopes)
+      if (S.QualName == Qual)
+        for (const NameUse &U : S.FreeNames)
+          Out += (Out.empty() ? "" : " ") + U.Name;
+    return Out;
+  };
+  // In order of first use; parameters and locals (an `except` alias
+  // too) are not free, nor are local annotations, never evaluated.
+  EXPECT_EQ(Names("f"), "X OSError print len os Y");
+  // A `global` name is the module's, even where the function assigns it.
+  EXPECT_EQ(Names("g"), "Z");
+  // Closure variables are not globals; class bodies are not enclosing.
+  EXPECT_EQ(Names("outer.<locals>.inner"), "X");
+  EXPECT_EQ(Names("K.m"), "attr");
+  // The first use's span.
+  for (const Scope &S : M->Scopes) {
+    if (S.QualName == "f") {
+      EXPECT_EQ(M->text(S.FreeNames[0].First), "X");
+    }
+  }
+}
+
 TEST(PythonModel, ImportsAreRecordedWithTheirModules) {
   auto M = build("import a.b.c\n"
                  "import multiprocessing.pool as mpp\n"

@@ -1,0 +1,134 @@
+//===- MainModuleWorkerRule.cpp - MPG006 ----------------------------------===//
+//
+/// A function or class defined in a module that spawn and forkserver
+/// children never run again (a package's __main__.py, run with `python -m
+/// pkg`, a directory or a zip application; a script named ipython.py),
+/// handed to something that pickles it for a child. pickle names it
+/// `__main__.work`; multiprocessing's main-module fix-up in the child
+/// (spawn.py, _fixup_main_from_name) skips `__main__` and `*.__main__`, so
+/// the child's __main__ has no `work` and unpickling fails with
+/// "AttributeError: Can't get attribute 'work' on <module '__main__'>".
+/// Under fork the child inherits the parent's __main__, so an explicit fork
+/// method is not reported. Lambdas and nested code are MPG004's.
+//
+//===----------------------------------------------------------------------===//
+#include "python/PythonRule.h"
+
+namespace mpguard {
+namespace {
+
+using namespace python;
+
+class MainModuleWorkerRule final : public PythonRule {
+public:
+  const RuleInfo &info() const override {
+    static const RuleInfo Info{
+        "MPG006", "main-module-worker", Language::Python, Severity::Error,
+        "function or class of a package __main__.py used as a worker under "
+        "spawn or forkserver, whose children cannot import it"};
+    return Info;
+  }
+
+  // Every finding is a PickledArgument event.
+  EventMask neededEvents() const override {
+    return eventBit(EventKind::PickledArgument);
+  }
+
+  void check(PythonCheck &C) const override {
+    const PythonModule &M = C.Module;
+    if (!M.NotRerunInChildren)
+      return;
+    // The Runner sets NotRerunInChildren for __main__.py and ipython.py.
+    const std::string &Path = M.File->path();
+    bool IPython = Path.size() < 11 ||
+                   Path.compare(Path.size() - 11, 11, "__main__.py") != 0;
+    std::string Declared = declaredStartMethod(M);
+    for (const Event &Ev : M.Events) {
+      if (Ev.Kind != EventKind::PickledArgument || Ev.Callee < 0 ||
+          size_t(Ev.Callee) >= M.Scopes.size())
+        continue;
+      // The module-level function or class the argument names (the class
+      // of a method); lambdas and nested code are MPG004's.
+      ScopeId Top = Ev.Callee;
+      bool Nested = M.Scopes[size_t(Top)].Kind == ScopeKind::Lambda;
+      while (!Nested && M.Scopes[size_t(Top)].Parent != ModuleScope) {
+        Top = M.Scopes[size_t(Top)].Parent;
+        Nested =
+            Top == NoScope || M.Scopes[size_t(Top)].Kind != ScopeKind::Class;
+      }
+      if (Nested)
+        continue;
+      std::string Method = Ev.Target.empty() ? Declared : Ev.Target;
+      if (Method == "fork" || (Method.empty() && !C.Target.defaultMayPickle()))
+        continue;
+      const Scope &Obj = M.Scopes[size_t(Ev.Callee)];
+      const Scope &Def = M.Scopes[size_t(Top)];
+      std::string What = describe(M, Ev);
+      std::string Child =
+          Method.empty() ? "a child started with the default start method (" +
+                               defaultsThatPickle(C.Target) + ")"
+                         : "a child started with " + Method;
+      std::string Module = IPython ? "a script named ipython.py, which"
+                                   : "a `__main__.py`, which";
+      Finding &F = C.report(
+          Ev.Range, What + " passed to `" + Ev.What + "` is defined in " +
+                        Module + " " + Child +
+                        " does not run again: unpickling `__main__." +
+                        Obj.QualName +
+                        "` there fails (AttributeError: Can't get attribute '" +
+                        Obj.QualName + "' on <module '__main__'>)");
+      F.Related.push_back({C.loc(Def.NameRange),
+                           "`" + Def.Name + "` is defined here, in " +
+                               (IPython ? "ipython.py" : "`__main__.py`")});
+    }
+  }
+
+private:
+  /// "function `work`", "class `Job`", "instance of `Job`", "method
+  /// `Job.run`"
+  static std::string describe(const PythonModule &M, const Event &Ev) {
+    const Scope &Obj = M.Scopes[size_t(Ev.Callee)];
+    std::string Name = "`" + Obj.QualName + "`";
+    if (Obj.Kind == ScopeKind::Class)
+      return Ev.OfInstance ? "instance of class " + Name : "class " + Name;
+    if (Obj.Parent != ModuleScope)
+      return Ev.OfInstance ? "method " + Name + " bound to an instance"
+                           : "method " + Name;
+    return "function " + Name;
+  }
+
+  /// "spawn on macos and windows; forkserver on linux, Python 3.14"
+  static std::string defaultsThatPickle(const Targets &T) {
+    std::string Out;
+    for (const char *Method : {"spawn", "forkserver"}) {
+      std::string Where = T.whereDefault(Method);
+      if (Where.empty())
+        continue;
+      Out += (Out.empty() ? "" : "; ") + std::string(Method) + " on " + Where;
+    }
+    return Out;
+  }
+
+  /// The start method the module's set_start_method() calls name, when they
+  /// all name the same one; else "" (the default).
+  static std::string declaredStartMethod(const PythonModule &M) {
+    std::string Method;
+    for (const Event &Ev : M.Events) {
+      if (Ev.Kind != EventKind::SetStartMethod || Ev.Target.empty())
+        continue;
+      if (!Method.empty() && Method != Ev.Target)
+        return {};
+      Method = Ev.Target;
+    }
+    return Method;
+  }
+};
+
+} // namespace
+
+const python::PythonRule &mainModuleWorkerRule() {
+  static const MainModuleWorkerRule Rule;
+  return Rule;
+}
+
+} // namespace mpguard

@@ -20,13 +20,13 @@ const python::PythonRule &unguardedProcessStartRule();    // MPG001
 const python::PythonRule &unguardedSetStartMethodRule();  // MPG002
 const python::PythonRule &unpicklableProcessTargetRule(); // MPG004
 const python::PythonRule &explicitForkMethodRule();       // MPG007
+const python::PythonRule &missingFreezeSupportRule();     // MPG008
 
 const std::vector<const python::PythonRule *> &pythonRules() {
   static const std::vector<const python::PythonRule *> Rules = {
-      &unguardedProcessStartRule(),
-      &unguardedSetStartMethodRule(),
-      &unpicklableProcessTargetRule(),
-      &explicitForkMethodRule(),
+      &unguardedProcessStartRule(),    &unguardedSetStartMethodRule(),
+      &unpicklableProcessTargetRule(), &explicitForkMethodRule(),
+      &missingFreezeSupportRule(),
   };
   return Rules;
 }

@@ -16,6 +16,8 @@
 #include "cpp/CppRunner.h"
 #include "driver/Config.h"
 #include "driver/Discovery.h"
+#include "driver/FreezeEntries.h"
+#include "output/Uri.h"
 #include "project/Project.h"
 #include "python/ModuleCodec.h"
 #include "python/SourceCheck.h"
@@ -37,6 +39,7 @@
 #include <chrono>
 #include <cstring>
 #include <iterator>
+#include <map>
 #include <memory>
 
 #include <sys/stat.h>
@@ -202,11 +205,17 @@ void checkModule(const python::PythonModule &M,
 /// point into.
 void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
                  const Targets &T, python::EventMask Needed,
-                 bool IncludeSuppressed, FactsCache *Cache, FileResult &Out) {
+                 bool IncludeSuppressed, FactsCache *Cache,
+                 const FreezeEntries &Frozen, FileResult &Out) {
+  // The entry script of a frozen build is always analyzed (MPG008 reads
+  // the freeze configuration, not only the script's events): neither the
+  // index nor the prefilter may skip it.
+  FreezeConfigRef Entry =
+      Enabled.count("MPG008") ? Frozen.lookup(In.AbsolutePath) : nullptr;
   // Warm path: a file the index knows, unchanged since, is not even read if
   // the prefilter rejected it or its module has no event any enabled rule
   // needs (PythonRule::neededEvents).
-  if (Cache && !In.IsStdin && Cache->knows(In.AbsolutePath)) {
+  if (!Entry && Cache && !In.IsStdin && Cache->knows(In.AbsolutePath)) {
     // Only for a file the index knows: a stat here for every other file
     // would repeat the fstat of the read that follows.
     struct stat Pre;
@@ -259,7 +268,8 @@ void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
   Out.Source = FileResult::Read;
   bool Comments = python::mayHoldSuppressions(Bytes);
   bool Passed = pythonPrefilter(Bytes);
-  if (!Passed && !(Comments && (Needed & python::SuppressionCommentsBit))) {
+  if (!Passed && !Entry &&
+      !(Comments && (Needed & python::SuppressionCommentsBit))) {
     if (Cache && !In.IsStdin)
       Cache->record(In.AbsolutePath, identityOf(St), Hash,
                     FactsCache::Verdict::Skipped,
@@ -313,6 +323,7 @@ void analyzeFile(const InputFile &In, const std::set<std::string> &Enabled,
         Passed ? python::eventsOf(*M) : python::SuppressionCommentsBit);
   M->ModuleName = moduleNameOf(In);
   M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
+  M->FrozenEntry = Entry;
   checkModule(*M, Enabled, T, Out.Findings,
               IncludeSuppressed ? &Out.Suppressed : nullptr);
 }
@@ -330,6 +341,8 @@ bool checkPythonText(const InputFile &In, std::string Text,
     return false;
   M->ModuleName = moduleNameOf(In);
   M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
+  if (EnabledCodes.count("MPG008"))
+    M->FrozenEntry = frozenEntryFor(In.AbsolutePath);
   checkModule(*M, EnabledCodes, T, Out);
   return true;
 }
@@ -361,6 +374,8 @@ BufferCheck checkPythonBuffer(const InputFile &In, std::string Text,
     return Out;
   Out.Module->ModuleName = moduleNameOf(In);
   Out.Module->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
+  if (EnabledCodes.count("MPG008"))
+    Out.Module->FrozenEntry = frozenEntryFor(In.AbsolutePath);
   checkModule(*Out.Module, EnabledCodes, T, Out.Findings);
   std::sort(Out.Findings.begin(), Out.Findings.end(), findingLess);
   return Out;
@@ -383,6 +398,47 @@ std::string sourceRootFor(const std::string &Cwd) {
     Dir = Parent;
   }
   return Cwd;
+}
+
+/// The pre-pass of MPG008: the freeze configurations discovery met in the
+/// walked directories, and those in the directory of each file named on
+/// the command line and its parents up to the source root (a pre-commit
+/// hook names `src/app.py`; the spec sits at the top).
+void findFreezeEntries(const Options &O, const std::string &SourceRoot,
+                       const std::vector<std::string> &Walked,
+                       FreezeEntries &Out) {
+  auto Absolute = [](const std::string &P) {
+    llvm::SmallString<256> S(P);
+    llvm::sys::fs::make_absolute(S);
+    llvm::sys::path::remove_dots(S, /*remove_dot_dot=*/true);
+    return std::string(S.str());
+  };
+  std::map<std::string, std::string> Configs; // absolute -> display
+  for (const std::string &P : Walked)
+    Configs.emplace(Absolute(P), P);
+  std::set<std::string> Dirs;
+  for (const std::string &P : O.Paths) {
+    std::string File = P == "-" ? O.StdinFilename : P;
+    if (File.empty() || llvm::sys::fs::is_directory(File))
+      continue;
+    std::string Dir = llvm::sys::path::parent_path(Absolute(File)).str();
+    bool Below = llvm::StringRef(Dir).starts_with(SourceRoot);
+    for (int Depth = 0; Depth < 64 && !Dir.empty(); ++Depth) {
+      if (!Dirs.insert(Dir).second)
+        break;
+      if (!Below || Dir.size() <= SourceRoot.size())
+        break;
+      Dir = llvm::sys::path::parent_path(Dir).str();
+    }
+  }
+  for (const std::string &Dir : Dirs) {
+    std::vector<std::string> Found;
+    listFreezeConfigsIn(Dir, Found);
+    for (const std::string &P : Found)
+      Configs.emplace(P, displayPath(P));
+  }
+  for (const auto &[Abs, Display] : Configs)
+    readFreezeConfig(Abs, Display, Out);
 }
 
 } // namespace
@@ -421,7 +477,14 @@ void runCheck(const Options &O, const Configuration &Config, Report &R) {
       R.Rules.push_back(Rule);
 
   std::vector<InputFile> Files, CppFiles;
-  discoverFiles(O.Paths, Config, O.StdinFilename, Files, R.Errors);
+  std::vector<std::string> ConfigPaths;
+  discoverFiles(O.Paths, Config, O.StdinFilename, Files, R.Errors,
+                EnabledCodes.count("MPG008") ? &ConfigPaths : nullptr);
+  auto Frozen = std::make_shared<FreezeEntries>();
+  if (EnabledCodes.count("MPG008"))
+    findFreezeEntries(O, R.SourceRoot, ConfigPaths, *Frozen);
+  // Also for the --fix rounds that follow (checkPythonText).
+  setRunFreezeEntries(Frozen);
   R.FilesChecked = Files.size();
   // C/C++ files go to their own frontend, after the Python ones.
   auto IsCpp = [](const InputFile &In) {
@@ -473,12 +536,12 @@ void runCheck(const Options &O, const Configuration &Config, Report &R) {
   ForEachFile([&](size_t I) {
     if (Config.PerFileIgnores.empty()) {
       analyzeFile(Files[I], EnabledCodes, Targets, Needed, O.IncludeSuppressed,
-                  Cache.get(), Results[I]);
+                  Cache.get(), *Frozen, Results[I]);
       return;
     }
     // Needed stays the run's: a superset of what this file's rules need.
     analyzeFile(Files[I], Config.enabledFor(Files[I].AbsolutePath), Targets,
-                Needed, O.IncludeSuppressed, Cache.get(), Results[I]);
+                Needed, O.IncludeSuppressed, Cache.get(), *Frozen, Results[I]);
   });
   if (Cache) {
     std::string Error;

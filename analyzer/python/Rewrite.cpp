@@ -635,7 +635,7 @@ std::optional<Fix> planFreezeSupport(const PythonModule &M,
   // force=True after it then raises "context has already been set".
   for (const Event &Ev : M.Events)
     if (Ev.Kind == EventKind::SetStartMethod && !Ev.Force &&
-        Ev.Range.Begin > G.Body.Begin)
+        Ev.Range.Begin >= G.Body.Begin)
       F.Applic = Applicability::Unsafe;
   return F;
 }

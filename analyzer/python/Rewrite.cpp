@@ -634,8 +634,7 @@ std::optional<Fix> planFreezeSupport(const PythonModule &M,
   // 3.13.4 and later until gh-140814: a set_start_method() without
   // force=True after it then raises "context has already been set".
   for (const Event &Ev : M.Events)
-    if (Ev.Kind == EventKind::SetStartMethod && !Ev.Force &&
-        Ev.Range.Begin >= G.Body.Begin)
+    if (Ev.Kind == EventKind::SetStartMethod && !Ev.Force)
       F.Applic = Applicability::Unsafe;
   return F;
 }

@@ -22,12 +22,14 @@ const python::PythonRule &unpicklableProcessTargetRule(); // MPG004
 const python::PythonRule &mainGuardGlobalRule();          // MPG005
 const python::PythonRule &mainModuleWorkerRule();         // MPG006
 const python::PythonRule &explicitForkMethodRule();       // MPG007
+const python::PythonRule &missingFreezeSupportRule();     // MPG008
 
 const std::vector<const python::PythonRule *> &pythonRules() {
   static const std::vector<const python::PythonRule *> Rules = {
       &unguardedProcessStartRule(),    &unguardedSetStartMethodRule(),
       &unpicklableProcessTargetRule(), &mainGuardGlobalRule(),
       &mainModuleWorkerRule(),         &explicitForkMethodRule(),
+      &missingFreezeSupportRule(),
   };
   return Rules;
 }

@@ -711,4 +711,40 @@ void printConfigurationKeys(llvm::raw_ostream &OS) {
   OS << "\nmpguard config --show prints the effective configuration.\n";
 }
 
+std::vector<TomlString> cxfreezeScripts(const std::string &Text) {
+  std::vector<TomlString> Out;
+  toml::parse_result R = toml::parse(Text);
+  if (!R)
+    return Out;
+  const toml::array *Exes =
+      R.table()["tool"]["cxfreeze"]["executables"].as_array();
+  if (!Exes)
+    return Out;
+  // Byte offsets of the lines, for toml++'s 1-based line and column.
+  std::vector<uint32_t> Lines{0};
+  for (size_t I = 0; I < Text.size(); ++I)
+    if (Text[I] == '\n')
+      Lines.push_back(uint32_t(I + 1));
+  auto Offset = [&](const toml::source_position &P) {
+    if (P.line == 0 || P.line > Lines.size())
+      return uint32_t(0);
+    return std::min<uint32_t>(Lines[P.line - 1] + P.column - 1,
+                              uint32_t(Text.size()));
+  };
+  for (const toml::node &E : *Exes) {
+    const toml::table *T = E.as_table();
+    if (!T)
+      continue;
+    const toml::node *Script = T->get("script");
+    if (!Script || !Script->is_string())
+      continue;
+    TomlString S;
+    S.Value = Script->value_or(std::string());
+    S.Begin = Offset(Script->source().begin);
+    S.End = std::max(S.Begin, Offset(Script->source().end));
+    Out.push_back(std::move(S));
+  }
+  return Out;
+}
+
 } // namespace mpguard

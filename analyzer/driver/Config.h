@@ -109,6 +109,17 @@ void printConfiguration(const Configuration &C, bool Json,
                         llvm::raw_ostream &OS);
 void printConfigurationKeys(llvm::raw_ostream &OS);
 
+/// A string of a TOML document and the bytes of its literal.
+struct TomlString {
+  std::string Value;
+  uint32_t Begin = 0;
+  uint32_t End = 0;
+};
+/// The `script` of each [[tool.cxfreeze.executables]] entry of a
+/// pyproject.toml's text (cx_Freeze 7); empty if the text is not TOML or
+/// has none. Here because toml++ is used in this one translation unit.
+std::vector<TomlString> cxfreezeScripts(const std::string &Text);
+
 } // namespace mpguard
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "cpp/CppRunner.h"
 #include "driver/Config.h"
+#include "driver/FreezeEntries.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -104,7 +105,7 @@ bool excludedEntry(const Configuration &C, const std::string &Entry) {
 /// cannot be listed is reported and skipped, and the walk goes on.
 void walk(const std::string &Root, const Configuration &Ex,
           const std::function<void(const std::string &)> &Add,
-          std::vector<ToolError> &Errors) {
+          std::vector<std::string> *Configs, std::vector<ToolError> &Errors) {
   std::vector<std::string> Stack{Root};
   while (!Stack.empty()) {
     std::string Dir = std::move(Stack.back());
@@ -128,6 +129,8 @@ void walk(const std::string &Root, const Configuration &Ex,
       } else if (Type != fs::file_type::regular_file) {
         continue;
       }
+      if (Configs && mayBeFreezeConfig(Entry) && !excludedEntry(Ex, Entry))
+        Configs->push_back(normalize(Entry));
       if ((isPythonPath(Entry) || isCppPath(Entry)) &&
           !excludedEntry(Ex, Entry))
         Add(Entry);
@@ -151,7 +154,8 @@ void discoverFiles(const std::vector<std::string> &Paths,
                    const Configuration &Config,
                    const std::string &StdinFilename,
                    std::vector<InputFile> &Files,
-                   std::vector<ToolError> &Errors) {
+                   std::vector<ToolError> &Errors,
+                   std::vector<std::string> *FreezeConfigs) {
   std::set<std::string> Seen;
   auto Add = [&](const std::string &Display, const struct stat *St) {
     std::string Abs = absolute(Display);
@@ -198,7 +202,7 @@ void discoverFiles(const std::vector<std::string> &Paths,
                         "not a regular file or directory", 0, 0});
       continue;
     }
-    walk(P, Config, AddWalked, Errors);
+    walk(P, Config, AddWalked, FreezeConfigs, Errors);
   }
   std::sort(Files.begin(), Files.end(),
             [](const InputFile &A, const InputFile &B) {

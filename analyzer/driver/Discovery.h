@@ -35,11 +35,15 @@ struct InputFile {
 /// skipped, as are paths the configuration excludes. Paths given explicitly
 /// are always analyzed, unless force-exclude is on and they or a directory
 /// holding them is excluded. Missing or unreadable paths become ToolErrors.
+/// With \p FreezeConfigs, the walk also collects the files in the walked
+/// directories that may be freeze configurations (FreezeEntries.h), by the
+/// same exclusions, as display paths.
 void discoverFiles(const std::vector<std::string> &Paths,
                    const Configuration &Config,
                    const std::string &StdinFilename,
                    std::vector<InputFile> &Files,
-                   std::vector<ToolError> &Errors);
+                   std::vector<ToolError> &Errors,
+                   std::vector<std::string> *FreezeConfigs = nullptr);
 
 /// True for the file names mpguard analyzes as Python.
 bool isPythonPath(const std::string &Path);

@@ -16,6 +16,8 @@
 #include "cpp/CppRunner.h"
 #include "driver/Config.h"
 #include "driver/Discovery.h"
+#include "driver/FreezeEntries.h"
+#include "output/Uri.h"
 #include "project/Project.h"
 #include "python/ModuleCodec.h"
 #include "python/SourceCheck.h"
@@ -38,6 +40,7 @@
 #include <cstring>
 #include <deque>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <unordered_map>
 
@@ -390,11 +393,17 @@ void checkModule(const python::PythonModule &M,
 void analyzeFile(const InputFile &In, const std::string &ModuleName,
                  const std::set<std::string> &Enabled, const Targets &T,
                  python::EventMask Needed, bool IncludeSuppressed,
-                 FactsCache *Cache, FileResult &Out) {
+                 FactsCache *Cache, const FreezeEntries &Frozen,
+                 FileResult &Out) {
+  // The entry script of a frozen build is always analyzed (MPG008 reads
+  // the freeze configuration, not only the script's events): neither the
+  // index nor the prefilter may skip it.
+  FreezeConfigRef Entry =
+      Enabled.count("MPG008") ? Frozen.lookup(In.AbsolutePath) : nullptr;
   // Warm path: a file the index knows, unchanged since, is not even read if
   // the prefilter rejected it or its module has no event any enabled rule
   // needs (PythonRule::neededEvents).
-  if (Cache && !In.IsStdin && Cache->knows(In.AbsolutePath)) {
+  if (!Entry && Cache && !In.IsStdin && Cache->knows(In.AbsolutePath)) {
     // Only for a file the index knows: a stat here for every other file
     // would repeat the fstat of the read that follows.
     struct stat Pre;
@@ -455,7 +464,8 @@ void analyzeFile(const InputFile &In, const std::string &ModuleName,
     if (In.HasIdentity)
       Out.ImportNames = importNames(Bytes);
   }
-  if (!Passed && !(Comments && (Needed & python::SuppressionCommentsBit))) {
+  if (!Passed && !Entry &&
+      !(Comments && (Needed & python::SuppressionCommentsBit))) {
     if (Cache && !In.IsStdin)
       Cache->record(
           In.AbsolutePath, identityOf(St), Hash, FactsCache::Verdict::Skipped,
@@ -510,6 +520,7 @@ void analyzeFile(const InputFile &In, const std::string &ModuleName,
         Out.ImportHashes);
   M->ModuleName = ModuleName;
   M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
+  M->FrozenEntry = Entry;
   auto Summary =
       std::make_unique<project::ModuleSummary>(project::summarize(*M));
   checkModule(*M, *Summary, Enabled, T, Out.Findings,
@@ -610,6 +621,7 @@ LinkStats linkModules(const std::vector<InputFile> &Files,
     R.Module = loadModule(Files[I], Names[I]);
     if (!R.Module)
       return nullptr;
+    R.Module->FrozenEntry = frozenEntryFor(Files[I].AbsolutePath);
     R.Summary =
         std::make_unique<project::ModuleSummary>(project::summarize(*R.Module));
     return R.Summary.get();
@@ -753,6 +765,8 @@ bool checkPythonText(const InputFile &In, std::string Text,
     return false;
   M->ModuleName = moduleNameOf(In);
   M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
+  if (EnabledCodes.count("MPG008"))
+    M->FrozenEntry = frozenEntryFor(In.AbsolutePath);
   checkModule(*M, project::summarize(*M), EnabledCodes, T, Out);
   return true;
 }
@@ -784,6 +798,8 @@ BufferCheck checkPythonBuffer(const InputFile &In, std::string Text,
     return Out;
   Out.Module->ModuleName = moduleNameOf(In);
   Out.Module->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
+  if (EnabledCodes.count("MPG008"))
+    Out.Module->FrozenEntry = frozenEntryFor(In.AbsolutePath);
   checkModule(*Out.Module, project::summarize(*Out.Module), EnabledCodes, T,
               Out.Findings);
   std::sort(Out.Findings.begin(), Out.Findings.end(), findingLess);
@@ -807,6 +823,47 @@ std::string sourceRootFor(const std::string &Cwd) {
     Dir = Parent;
   }
   return Cwd;
+}
+
+/// The pre-pass of MPG008: the freeze configurations discovery met in the
+/// walked directories, and those in the directory of each file named on
+/// the command line and its parents up to the source root (a pre-commit
+/// hook names `src/app.py`; the spec sits at the top).
+void findFreezeEntries(const Options &O, const std::string &SourceRoot,
+                       const std::vector<std::string> &Walked,
+                       FreezeEntries &Out) {
+  auto Absolute = [](const std::string &P) {
+    llvm::SmallString<256> S(P);
+    llvm::sys::fs::make_absolute(S);
+    llvm::sys::path::remove_dots(S, /*remove_dot_dot=*/true);
+    return std::string(S.str());
+  };
+  std::map<std::string, std::string> Configs; // absolute -> display
+  for (const std::string &P : Walked)
+    Configs.emplace(Absolute(P), P);
+  std::set<std::string> Dirs;
+  for (const std::string &P : O.Paths) {
+    std::string File = P == "-" ? O.StdinFilename : P;
+    if (File.empty() || llvm::sys::fs::is_directory(File))
+      continue;
+    std::string Dir = llvm::sys::path::parent_path(Absolute(File)).str();
+    bool Below = llvm::StringRef(Dir).starts_with(SourceRoot);
+    for (int Depth = 0; Depth < 64 && !Dir.empty(); ++Depth) {
+      if (!Dirs.insert(Dir).second)
+        break;
+      if (!Below || Dir.size() <= SourceRoot.size())
+        break;
+      Dir = llvm::sys::path::parent_path(Dir).str();
+    }
+  }
+  for (const std::string &Dir : Dirs) {
+    std::vector<std::string> Found;
+    listFreezeConfigsIn(Dir, Found);
+    for (const std::string &P : Found)
+      Configs.emplace(P, displayPath(P));
+  }
+  for (const auto &[Abs, Display] : Configs)
+    readFreezeConfig(Abs, Display, Out);
 }
 
 } // namespace
@@ -845,7 +902,14 @@ void runCheck(const Options &O, const Configuration &Config, Report &R) {
       R.Rules.push_back(Rule);
 
   std::vector<InputFile> Files, CppFiles;
-  discoverFiles(O.Paths, Config, O.StdinFilename, Files, R.Errors);
+  std::vector<std::string> ConfigPaths;
+  discoverFiles(O.Paths, Config, O.StdinFilename, Files, R.Errors,
+                EnabledCodes.count("MPG008") ? &ConfigPaths : nullptr);
+  auto Frozen = std::make_shared<FreezeEntries>();
+  if (EnabledCodes.count("MPG008"))
+    findFreezeEntries(O, R.SourceRoot, ConfigPaths, *Frozen);
+  // Also for the --fix rounds that follow (checkPythonText).
+  setRunFreezeEntries(Frozen);
   R.FilesChecked = Files.size();
   // C/C++ files go to their own frontend, after the Python ones.
   auto IsCpp = [](const InputFile &In) {
@@ -913,7 +977,7 @@ void runCheck(const Options &O, const Configuration &Config, Report &R) {
     // Needed stays the run's: a superset of what this file's rules need.
     WithEnabled(I, [&](const std::set<std::string> &Enabled) {
       analyzeFile(Files[I], Names[I], Enabled, Targets, Needed,
-                  O.IncludeSuppressed, Cache.get(), Results[I]);
+                  O.IncludeSuppressed, Cache.get(), *Frozen, Results[I]);
     });
   });
   LinkStats Linked;

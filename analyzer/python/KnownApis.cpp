@@ -180,7 +180,8 @@ bool hasKnownMember(const std::string &Module, const std::string &Name) {
          startsProcessesOnMethod(C, "start") ||
          startsProcessesOnMethod(C, "submit") ||
          C == "multiprocessing.set_start_method" ||
-         C == "multiprocessing.get_context" || C == "joblib.Parallel" ||
+         C == "multiprocessing.get_context" ||
+         C == "multiprocessing.freeze_support" || C == "joblib.Parallel" ||
          C == "joblib.parallel_backend" || C == "joblib.parallel_config";
 }
 

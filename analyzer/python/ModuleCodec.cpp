@@ -144,7 +144,7 @@ private:
 };
 
 /// Version of the layout below; bump on any change to it.
-constexpr uint64_t LayoutVersion = 4;
+constexpr uint64_t LayoutVersion = 5;
 
 // One function per fact kind, used for both directions: IO is Writer (with
 // const facts) or Reader (with mutable facts).
@@ -304,7 +304,7 @@ void io(Writer &W, const Event &E) {
   W.b(E.OfInstance);
 }
 void io(Reader &R, Event &E) {
-  E.Kind = R.enumerator(EventKind::PickledArgument);
+  E.Kind = R.enumerator(EventKind::FreezeSupport);
   E.Range = R.span();
   E.Exec = R.s32();
   E.SiteIndex = R.u32();

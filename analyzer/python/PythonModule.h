@@ -19,6 +19,7 @@
 #ifndef MPGUARD_PYTHON_PYTHONMODULE_H
 #define MPGUARD_PYTHON_PYTHONMODULE_H
 
+#include "core/Finding.h"
 #include "core/SourceFile.h"
 
 #include <cstdint>
@@ -208,6 +209,9 @@ enum class EventKind : uint8_t {
   /// KnownApis.h; none for a Process target under an explicit fork context,
   /// which is inherited, not pickled. No effect on callers.
   PickledArgument,
+  /// multiprocessing.freeze_support() (drop-ins and contexts included). No
+  /// effect on callers.
+  FreezeSupport,
 };
 
 struct Event {
@@ -241,6 +245,15 @@ public:
   /// The file's top-level code never re-runs in spawn/forkserver children:
   /// a package __main__.py, or a script named ipython.py.
   bool NotRerunInChildren = false;
+  /// Set by the driver when a freeze configuration of the analyzed project
+  /// (a PyInstaller spec, a cx_Freeze setup) builds an executable from this
+  /// file: where it names the file, and how to say so ("PyInstaller spec
+  /// app.spec"). Not facts of the file: never cached.
+  struct FreezeConfig {
+    Location Names;
+    std::string Describe;
+  };
+  std::shared_ptr<const FreezeConfig> FrozenEntry;
 
   std::vector<Expr> Exprs;
   std::vector<Scope> Scopes; // [0] is the module

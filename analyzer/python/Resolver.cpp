@@ -411,6 +411,12 @@ private:
         M.Events.push_back(std::move(Ev));
         return;
       }
+      if (Canon == "multiprocessing.freeze_support" ||
+          Canon == "multiprocessing.spawn.freeze_support") {
+        M.Events.push_back(makeEvent(EventKind::FreezeSupport, S, Index, false,
+                                     Call.Range, What));
+        return;
+      }
       if (Canon == "multiprocessing.get_context") {
         // Only an explicit request: get_context() and get_context(None)
         // return the default (or the context itself) and name no method.

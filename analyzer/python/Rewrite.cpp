@@ -571,5 +571,72 @@ std::optional<Fix> planMoveUnderGuard(const PythonModule &M,
   return F;
 }
 
+std::optional<Fix> planFreezeSupport(const PythonModule &M,
+                                     const GuardRegion &G) {
+  if (!isSimple(M, G) || !lfOnly(M))
+    return std::nullopt;
+  // A module-level name that is an import of multiprocessing (or of a
+  // drop-in that re-exports freeze_support), or of freeze_support itself,
+  // and never bound to anything else.
+  auto OnlyImport = [&](const std::string &Name) -> const Binding * {
+    const Binding *Import = nullptr;
+    for (const Binding &B : M.Bindings) {
+      if (B.Name != Name)
+        continue;
+      if (B.In != ModuleScope || Import || B.Pos > G.Statement.Begin)
+        return nullptr;
+      Import = &B;
+    }
+    return Import;
+  };
+  static const char *const Modules[] = {
+      "multiprocessing", "torch.multiprocessing", "multiprocess", "billiard"};
+  std::string Call;
+  for (const Binding &B : M.Bindings) {
+    if (B.In != ModuleScope || !OnlyImport(B.Name) || !Call.empty())
+      continue;
+    for (const char *Mod : Modules) {
+      // `import multiprocessing` / `import torch.multiprocessing as mp`
+      // (a plain `import torch.multiprocessing` binds `torch`, Module
+      // "torch").
+      if (B.Kind == BindingKind::Import && B.Module == Mod)
+        Call = B.Name + ".freeze_support()";
+      if (B.Kind == BindingKind::ImportFrom && B.Module == Mod &&
+          B.Member == "freeze_support")
+        Call = B.Name + "()";
+    }
+  }
+  Layout Lay(M);
+  Fix F;
+  F.Message = "Call `multiprocessing.freeze_support()` first under the guard";
+  if (Call.empty()) {
+    for (const Binding &B : M.Bindings)
+      if (B.Name == "multiprocessing")
+        return std::nullopt; // bound, but not to the module
+    Call = "multiprocessing.freeze_support()";
+    const Statement *LastImport = nullptr;
+    for (const Statement &St : M.TopLevel)
+      if (St.Kind == StmtKind::Import && St.Range.End <= G.Statement.Begin)
+        LastImport = &St;
+    if (LastImport) {
+      uint32_t At = Lay.lines(LastImport->Range).End;
+      F.Edits.push_back({At, At, "import multiprocessing\n"});
+    } else {
+      uint32_t At = Lay.lineBegin(G.Statement.Begin);
+      F.Edits.push_back({At, At, "import multiprocessing\n\n"});
+    }
+  }
+  uint32_t BodyLine = Lay.lineBegin(G.Body.Begin);
+  std::string Indent = Lay.leadingWhitespace(BodyLine);
+  F.Edits.push_back({BodyLine, BodyLine, Indent + Call + "\n"});
+  // freeze_support() fixes the start method as a side effect in CPython
+  // 3.13.4 and later until gh-140814: a set_start_method() without
+  // force=True after it then raises "context has already been set".
+  for (const Event &Ev : M.Events)
+    if (Ev.Kind == EventKind::SetStartMethod && !Ev.Force)
+      F.Applic = Applicability::Unsafe;
+  return F;
+}
+
 } // namespace python
 } // namespace mpguard

@@ -37,6 +37,15 @@ std::optional<Fix> planMoveUnderGuard(const PythonModule &M,
                                       const project::ModuleSummary &S,
                                       const Event &Call);
 
+/// MPG008: insert `multiprocessing.freeze_support()` as the first statement
+/// of guard \p G (a simple `if __name__ == "__main__":`), spelled through an
+/// existing module-level import of multiprocessing (or a drop-in) when one
+/// provides it, else with `import multiprocessing` added after the last
+/// top-level import before the guard. Returns nothing for other guard forms,
+/// CR line endings, or a name `multiprocessing` bound to something else.
+std::optional<Fix> planFreezeSupport(const PythonModule &M,
+                                     const GuardRegion &G);
+
 } // namespace python
 } // namespace mpguard
 

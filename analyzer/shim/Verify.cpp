@@ -124,6 +124,9 @@ private:
   const Options &O;
   std::string Shim, Examples, Python;
   double Timeout;
+  /// `run: frozen` in the rule's symptom.txt: its examples run as the entry
+  /// script of a simulated frozen executable (the shim's --frozen).
+  bool Frozen = false;
   /// Asked on the first example that needs them, then reused.
   std::optional<EmbedFlags> Embed;
 
@@ -148,6 +151,8 @@ private:
       Argv.push_back("--cwd");
       Argv.push_back(Cwd);
     }
+    if (Frozen && Method != Native)
+      Argv.push_back("--frozen");
     Argv.push_back("--");
     Argv.push_back(Script);
     Argv.insert(Argv.end(), Args.begin(), Args.end());
@@ -221,11 +226,13 @@ private:
   /// \p Methods (the start methods for Python, `native` for C/C++); '#'
   /// starts a comment. Methods not listed are expected to run. With \p Build
   /// (C/C++ examples), a line `build: python-embed` is allowed too and sets
-  /// it; with \p Package (Python examples), a line `layout: package`.
+  /// it; with \p Package (Python examples), a line `layout: package`; with
+  /// \p Frozen (Python examples), a line `run: frozen`.
   std::map<std::string, Expectation>
   readExpectations(const std::string &File,
                    const std::set<llvm::StringRef> &Methods, std::string &Error,
-                   NativeBuild *Build = nullptr, bool *Package = nullptr) {
+                   NativeBuild *Build = nullptr, bool *Package = nullptr,
+                   bool *Frozen = nullptr) {
     std::map<std::string, Expectation> Out;
     auto Buf = llvm::MemoryBuffer::getFile(File);
     if (!Buf) {
@@ -245,6 +252,14 @@ private:
       llvm::SmallVector<llvm::StringRef> Words;
       Rest.split(Words, ' ', -1, false);
       std::string Where = File + ":" + std::to_string(LineNo) + ": ";
+      if (Frozen && Method == "run") {
+        if (Words.size() != 1 || Words[0] != "frozen") {
+          Error = Where + "expected 'run: frozen'";
+          return Out;
+        }
+        *Frozen = true;
+        continue;
+      }
       if (Build && Method == "build") {
         for (llvm::StringRef W : Words) {
           if (W != "python-embed") {
@@ -375,9 +390,10 @@ private:
       std::string Label = std::string("python/") + Rule->Slug + "/";
       std::string Error;
       bool Package = false;
+      Frozen = false;
       auto Expect = readExpectations(Dir + "/symptom.txt",
                                      {"spawn", "forkserver", "fork"}, Error,
-                                     nullptr, &Package);
+                                     nullptr, &Package, &Frozen);
       if (!Error.empty())
         return fail(Error);
       if (Package) {
@@ -732,6 +748,21 @@ private:
       return;
     }
     std::string Copy = (TempDir + "/bad.py").str();
+    // A frozen example's spec names bad.py: the copy needs it beside it
+    // for MPG008 to see the script as an entry.
+    std::vector<std::string> Specs;
+    {
+      std::error_code EC;
+      for (fs::directory_iterator It(llvm::sys::path::parent_path(Bad), EC),
+           End;
+           It != End && !EC; It.increment(EC))
+        if (llvm::StringRef(It->path()).ends_with(".spec")) {
+          std::string To =
+              (TempDir + "/" + llvm::sys::path::filename(It->path())).str();
+          if (!fs::copy_file(It->path(), To))
+            Specs.push_back(To);
+        }
+    }
     auto Buf = llvm::MemoryBuffer::getFile(Bad);
     std::string Text = Buf ? (*Buf)->getBuffer().str() : std::string();
     InputFile In{Copy, Copy, false};
@@ -753,6 +784,8 @@ private:
     if (Written)
       runClean(RowLabel, Copy, &Reference, Rows);
     fs::remove(Copy);
+    for (const std::string &S : Specs)
+      fs::remove(S);
     fs::remove(TempDir);
   }
 

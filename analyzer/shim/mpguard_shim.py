@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -61,6 +62,68 @@ SYMPTOMS = (
 # given, an absolute __file__ and the script's directory first on sys.path.
 # (runpy.run_path would force sys.argv[0] to the path and only swap __main__
 # in for the duration of the run; it is used for directories and zip files.)
+# With --frozen: the body of a stand-in for a frozen executable built from
+# the script (PyInstaller on Linux), written to a temporary file that starts
+# with `#!PYTHON` and run as the program itself. Like the real thing, it runs
+# the script as __main__ with sys.frozen set, sys.executable naming the
+# program and sys.argv = [program, ARGS...] on every start, children
+# included: spawn starts `program --multiprocessing-fork KEY=VALUE...`, the
+# resource tracker and the fork server `program -c "from multiprocessing...
+# import main; main(...)"`. multiprocessing.freeze_support() behaves as
+# PyInstaller's runtime hook makes it (on every platform): it turns those
+# runs into the worker, tracker or server and exits; without it they run
+# the script's main program again.
+FROZEN_BOOTSTRAP = r"""
+import sys
+
+
+def _mpguard_frozen(method, path):
+    import os
+    sys.frozen = True
+    sys.executable = os.path.realpath(__file__)
+    # multiprocessing.spawn reads sys.executable when imported.
+    import multiprocessing
+    import multiprocessing.context as c
+    import multiprocessing.spawn as spawn
+    from subprocess import _args_from_interpreter_flags
+    c._default_context._default_context = c._concrete_contexts[method]
+
+    def freeze_support():
+        argv = sys.argv
+        helpers = ("from multiprocessing.resource_tracker import main",
+                   "from multiprocessing.forkserver import main")
+        if (len(argv) >= 3 and argv[-2] == "-c"
+                and argv[-1].startswith(helpers)
+                and set(argv[1:-2]) == set(_args_from_interpreter_flags())):
+            exec(argv[-1])
+            sys.exit()
+        if spawn.is_forking(argv):
+            kwds = {}
+            for arg in argv[2:]:
+                name, value = arg.split("=")
+                kwds[name] = None if value == "None" else int(value)
+            spawn.spawn_main(**kwds)
+            sys.exit()
+
+    multiprocessing.freeze_support = spawn.freeze_support = freeze_support
+    c.BaseContext.freeze_support = lambda self: freeze_support()
+    import builtins
+    import types
+    with open(path, "rb") as f:
+        source = f.read()
+    main = types.ModuleType("__main__")
+    main.__file__ = path
+    main.__builtins__ = builtins
+    sys.modules["__main__"] = sys.modules["__mp_main__"] = main
+    sys.argv[0] = sys.executable
+    sys.path[0] = os.path.dirname(path)
+    exec(compile(source, path, "exec"), main.__dict__)
+
+
+_mpguard_frozen(%r, %r)
+"""
+
+
 BOOTSTRAP = r'''
 import sys
 
@@ -166,6 +229,7 @@ def parse_args(argv):
     parser.add_argument("--max-procs", required=True, type=positive_int,
                         metavar="N")
     parser.add_argument("--cwd", metavar="DIR")
+    parser.add_argument("--frozen", action="store_true")
     if "--" in argv:
         split = argv.index("--")
         options, command = argv[:split], argv[split + 1:]
@@ -184,6 +248,8 @@ def parse_args(argv):
     args.script_path = os.path.abspath(args.script)
     if not os.path.exists(args.script_path):
         parser.error(f"no such script: {args.script}")
+    if args.frozen and args.start_method == NATIVE:
+        parser.error("--frozen: needs a start method, not native")
     if args.start_method == NATIVE and not (
             os.path.isfile(args.script_path)
             and os.access(args.script_path, os.X_OK)):
@@ -326,6 +392,14 @@ class Supervisor:
         if a.start_method == NATIVE:
             executable = a.script_path
             cmd = [argv0, *a.script_args]
+        elif a.frozen:
+            self.frozen_dir = tempfile.mkdtemp(prefix="mpguard-frozen-")
+            executable = os.path.join(self.frozen_dir, "program")
+            with open(executable, "w") as f:
+                f.write("#!" + sys.executable + "\n" + FROZEN_BOOTSTRAP % (
+                    a.start_method, a.script_path))
+            os.chmod(executable, 0o700)
+            cmd = [executable, *a.script_args]
         else:
             executable = sys.executable
             cmd = [sys.executable, "-c", BOOTSTRAP, a.start_method,
@@ -613,6 +687,8 @@ def main(argv):
             "symptoms": find_symptoms(err),
             "outcome": outcome,
         }
+    if getattr(sup, "frozen_dir", None):
+        shutil.rmtree(sup.frozen_dir, ignore_errors=True)
     sys.stdout.write(json.dumps(result) + "\n")
     sys.stdout.flush()
     return 0

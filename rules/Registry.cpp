@@ -18,14 +18,14 @@ namespace mpguard {
 
 const python::PythonRule &unguardedProcessStartRule();    // MPG001
 const python::PythonRule &unguardedSetStartMethodRule();  // MPG002
+const python::PythonRule &forkAfterThreadRule();          // MPG003
 const python::PythonRule &unpicklableProcessTargetRule(); // MPG004
 const python::PythonRule &explicitForkMethodRule();       // MPG007
 
 const std::vector<const python::PythonRule *> &pythonRules() {
   static const std::vector<const python::PythonRule *> Rules = {
-      &unguardedProcessStartRule(),
-      &unguardedSetStartMethodRule(),
-      &unpicklableProcessTargetRule(),
+      &unguardedProcessStartRule(), &unguardedSetStartMethodRule(),
+      &forkAfterThreadRule(),       &unpicklableProcessTargetRule(),
       &explicitForkMethodRule(),
   };
   return Rules;

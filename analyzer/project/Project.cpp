@@ -1,5 +1,6 @@
 //===- Project.cpp --------------------------------------------------------===//
 #include "project/Project.h"
+#include "project/ThreadJoins.h"
 
 #include <set>
 
@@ -21,6 +22,13 @@ bool eventHasEffect(const PythonModule &M, const Event &Ev, Effect E) {
   case Effect::SetsStartMethodRaising:
     return Ev.Kind == EventKind::SetStartMethod && !Ev.Force &&
            !catchesRuntimeError(M, Ev);
+  case Effect::LeavesThreadRunning:
+    return Ev.Kind == EventKind::ThreadStart && !joinedBefore(M, Ev, nullptr);
+  case Effect::Forks:
+    return Ev.Kind == EventKind::Fork ||
+           (Ev.Kind == EventKind::ProcessStart && Ev.Target == "fork");
+  case Effect::StartsDefaultMethodProcess:
+    return Ev.Kind == EventKind::ProcessStart && Ev.Target.empty();
   }
   return false;
 }
@@ -54,6 +62,10 @@ ModuleSummary summarize(const PythonModule &M) {
           continue;
         if (Effect(E) == Effect::SetsStartMethodRaising &&
             catchesRuntimeError(M, Ev))
+          continue;
+        // `t = start_worker(); ...; t.join()`
+        if (Effect(E) == Effect::LeavesThreadRunning &&
+            joinedBefore(M, Ev, nullptr))
           continue;
         S.Witness[size_t(Ev.Exec)][E] = int32_t(I);
         Changed = true;

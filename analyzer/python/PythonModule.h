@@ -8,8 +8,8 @@
 // top-level statements. Resolver then gives names their meaning (imports,
 // aliases, contexts, rebinding, local functions and classes) and derives
 // Events (process starts, set_start_method, get_context("fork"), calls of
-// local code, local code handed to pickle), which is all the rules and
-// project/ read. Rules never see a syntax tree.
+// local code, local code handed to pickle, thread starts and joins, forks),
+// which is all the rules and project/ read. Rules never see a syntax tree.
 //
 // Cross-module analysis extends this without a rewrite: unresolved imports
 // stay as qualified names ("helpers.run_all") on Events of kind ExternalCall,

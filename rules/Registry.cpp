@@ -18,6 +18,7 @@ namespace mpguard {
 
 const python::PythonRule &unguardedProcessStartRule();    // MPG001
 const python::PythonRule &unguardedSetStartMethodRule();  // MPG002
+const python::PythonRule &forkAfterThreadRule();          // MPG003
 const python::PythonRule &unpicklableProcessTargetRule(); // MPG004
 const python::PythonRule &mainGuardGlobalRule();          // MPG005
 const python::PythonRule &mainModuleWorkerRule();         // MPG006
@@ -27,9 +28,9 @@ const python::PythonRule &missingFreezeSupportRule();     // MPG008
 const std::vector<const python::PythonRule *> &pythonRules() {
   static const std::vector<const python::PythonRule *> Rules = {
       &unguardedProcessStartRule(),    &unguardedSetStartMethodRule(),
-      &unpicklableProcessTargetRule(), &mainGuardGlobalRule(),
-      &mainModuleWorkerRule(),         &explicitForkMethodRule(),
-      &missingFreezeSupportRule(),
+      &forkAfterThreadRule(),          &unpicklableProcessTargetRule(),
+      &mainGuardGlobalRule(),          &mainModuleWorkerRule(),
+      &explicitForkMethodRule(),       &missingFreezeSupportRule(),
   };
   return Rules;
 }

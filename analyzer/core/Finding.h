@@ -47,6 +47,12 @@ struct Location {
 struct Note {
   Location Loc;
   std::string Message;
+  /// The SARIF threadFlow the step belongs to. 0: the finding's own flow,
+  /// which starts at the finding's location. A finding whose notes use
+  /// other values gets one threadFlow per value, the others (ascending)
+  /// before its own: what another thread did leading up to the finding
+  /// (fork-after-thread: "thread started here", then "fork here").
+  uint8_t Flow = 0;
 };
 
 /// ruff's fix applicability: Safe fixes keep the program's meaning and are

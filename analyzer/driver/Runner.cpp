@@ -870,7 +870,8 @@ void findFreezeEntries(const Options &O, const std::string &SourceRoot,
 
 bool pythonPrefilter(std::string_view Bytes) {
   // Names without which no enabled rule can fire on this file alone:
-  // the process-starting libraries and set_start_method.
+  // the process-starting libraries and set_start_method; or threads and a
+  // fork.
   static const char *const Needles[] = {
       // "concurrent" alone admitted every docstring that says
       // "concurrently"; these two spellings cover both import forms.
@@ -886,7 +887,14 @@ bool pythonPrefilter(std::string_view Bytes) {
   for (const char *N : Needles)
     if (Bytes.find(N) != std::string_view::npos)
       return true;
-  return false;
+  // MPG003 without multiprocessing: a thread (threading, _thread, Thread,
+  // ThreadPool..., QueueListener) and a fork (os.fork, pty.fork, forkpty,
+  // preexec_fn).
+  auto Has = [&](const char *N) {
+    return Bytes.find(N) != std::string_view::npos;
+  };
+  return (Has("fork") || Has("preexec_fn")) &&
+         (Has("hread") || Has("QueueListener"));
 }
 
 void runCheck(const Options &O, const Configuration &Config, Report &R) {

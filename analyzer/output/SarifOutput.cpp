@@ -209,27 +209,49 @@ private:
         Res["partialFingerprints"] =
             Object{{"primaryLocationLineHash", F.LineHash}};
       if (!F.Related.empty()) {
-        Array Related, Flow;
-        Flow.push_back(Object{
-            {"location", Object{{"physicalLocation", physicalLocation(F.Loc)},
-                                {"message", Object{{"text", F.Message}}}}},
-            {"nestingLevel", 0}});
-        int64_t Id = 1, Level = 1;
-        for (const Note &N : F.Related) {
+        Array Related;
+        int64_t Id = 1;
+        for (const Note &N : F.Related)
           Related.push_back(
               Object{{"id", Id++},
                      {"physicalLocation", physicalLocation(N.Loc)},
                      {"message", Object{{"text", N.Message}}}});
-          Flow.push_back(Object{
-              {"location", Object{{"physicalLocation", physicalLocation(N.Loc)},
-                                  {"message", Object{{"text", N.Message}}}}},
-              {"nestingLevel", Level++}});
-        }
         Res["relatedLocations"] = std::move(Related);
-        Res["codeFlows"] = Array{Object{
-            {"threadFlows", Array{Object{{"locations", std::move(Flow)}}}}}};
+        Res["codeFlows"] = Array{Object{{"threadFlows", threadFlows(F)}}};
       }
       Out.push_back(std::move(Res));
+    }
+    return Out;
+  }
+
+  Object threadFlowLocation(const Location &L, const std::string &Message,
+                            int64_t Level) const {
+    return Object{{"location", Object{{"physicalLocation", physicalLocation(L)},
+                                      {"message", Object{{"text", Message}}}}},
+                  {"nestingLevel", Level}};
+  }
+
+  /// One threadFlow per Note::Flow value: the notes of each other flow in
+  /// ascending order, then the finding's own, which starts at its location.
+  /// A finding whose notes are all of flow 0 has that one threadFlow.
+  Array threadFlows(const Finding &F) const {
+    std::vector<uint8_t> Flows;
+    for (const Note &N : F.Related)
+      if (N.Flow != 0)
+        Flows.push_back(N.Flow);
+    std::sort(Flows.begin(), Flows.end());
+    Flows.erase(std::unique(Flows.begin(), Flows.end()), Flows.end());
+    Flows.push_back(0);
+    Array Out;
+    for (uint8_t Which : Flows) {
+      Array Locations;
+      int64_t Level = 0;
+      if (Which == 0)
+        Locations.push_back(threadFlowLocation(F.Loc, F.Message, Level++));
+      for (const Note &N : F.Related)
+        if (N.Flow == Which)
+          Locations.push_back(threadFlowLocation(N.Loc, N.Message, Level++));
+      Out.push_back(Object{{"locations", std::move(Locations)}});
     }
     return Out;
   }

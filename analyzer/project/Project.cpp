@@ -1,5 +1,6 @@
 //===- Project.cpp --------------------------------------------------------===//
 #include "project/Project.h"
+#include "project/ThreadJoins.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringRef.h"
@@ -28,6 +29,13 @@ bool eventHasEffect(const PythonModule &M, const Event &Ev, Effect E) {
   case Effect::SetsStartMethodRaising:
     return Ev.Kind == EventKind::SetStartMethod && !Ev.Force &&
            !catchesRuntimeError(M, Ev);
+  case Effect::LeavesThreadRunning:
+    return Ev.Kind == EventKind::ThreadStart && !joinedBefore(M, Ev, nullptr);
+  case Effect::Forks:
+    return Ev.Kind == EventKind::Fork ||
+           (Ev.Kind == EventKind::ProcessStart && Ev.Target == "fork");
+  case Effect::StartsDefaultMethodProcess:
+    return Ev.Kind == EventKind::ProcessStart && Ev.Target.empty();
   }
   return false;
 }
@@ -71,6 +79,10 @@ static bool propagateOnce(ModuleSummary &S) {
         continue;
       if (Effect(E) == Effect::SetsStartMethodRaising &&
           catchesRuntimeError(M, Ev))
+        continue;
+      // `t = start_worker(); ...; t.join()`
+      if (Effect(E) == Effect::LeavesThreadRunning &&
+          joinedBefore(M, Ev, nullptr))
         continue;
       S.Witness[size_t(Ev.Exec)][E] = int32_t(I);
       Changed = true;

@@ -36,8 +36,18 @@ enum class Effect : uint8_t {
   SetsStartMethod,        // set_start_method runs (any form)
   SetsStartMethodRaising, // ...without force=True and outside a try that
                           // catches RuntimeError: raises when already set
+  /// A thread starts and is not joined on every path before the scope
+  /// returns (nor is the call's result joined, for a call): see
+  /// ThreadJoins.h.
+  LeavesThreadRunning,
+  /// The process forks whatever the start method: os.fork, pty.fork,
+  /// preexec_fn, a process start under an explicit fork context.
+  Forks,
+  /// A process start on the default start method (ProcessStart with no
+  /// Target): a fork where the default is fork, which the rule decides.
+  StartsDefaultMethodProcess,
 };
-constexpr size_t EffectCount = 3;
+constexpr size_t EffectCount = 6;
 
 /// Per-scope witnesses: index of the event (in Module->Events) that gives
 /// the scope the effect, or -1. The event has the effect itself, or is a

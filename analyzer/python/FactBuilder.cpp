@@ -637,6 +637,7 @@ private:
     bool PriorFalseMeansMain = false;
     bool AnyAlternative = false;
     bool ExitsUnlessMain = false;
+    bool HasElse = false;
 
     auto VisitArm = [&](TSNode Condition, TSNode Body) {
       Cond Co;
@@ -673,11 +674,15 @@ private:
         AnyAlternative = true;
         if (is(Alt, S.ElifClause))
           VisitArm(field(Alt, S.FCondition), field(Alt, S.FConsequence));
-        else
+        else {
           VisitArm(TSNode{}, field(Alt, S.FBody));
+          HasElse = true;
+        }
       } while (ts_tree_cursor_goto_next_sibling(&Cur));
     ts_tree_cursor_delete(&Cur);
 
+    if (HasElse)
+      M.ExhaustiveIfs.push_back({IfId, Arm});
     if (First.FalseMeansMain && !AnyAlternative)
       ExitsUnlessMain = blockAlwaysExits(field(N, S.FConsequence));
     return ExitsUnlessMain;

@@ -30,10 +30,7 @@ static bool isThreadBased(const std::string &Canon) {
 
 bool startsProcessesWhenCalled(const std::string &Q) {
   // torch-specific launchers, before the drop-in mapping erases "torch".
-  if (Q == "torch.multiprocessing.spawn" ||
-      Q == "torch.multiprocessing.start_processes" ||
-      Q == "torch.multiprocessing.spawn.spawn" ||
-      Q == "torch.multiprocessing.spawn.start_processes")
+  if (isTorchLauncher(Q))
     return true;
   std::string C = canonicalName(Q);
   if (isThreadBased(C))
@@ -79,6 +76,64 @@ bool startsProcessesOnMethod(const std::string &C, const std::string &Method) {
       if (C == S)
         return true;
   return false;
+}
+
+bool isTorchLauncher(const std::string &Q) {
+  return Q == "torch.multiprocessing.spawn" ||
+         Q == "torch.multiprocessing.start_processes" ||
+         Q == "torch.multiprocessing.spawn.spawn" ||
+         Q == "torch.multiprocessing.spawn.start_processes";
+}
+
+static bool isThreadClass(const std::string &C) {
+  static const char *const Threads[] = {
+      "threading.Thread",
+      "threading.Timer",
+      "multiprocessing.dummy.Process",
+      "multiprocessing.dummy.DummyProcess",
+      "logging.handlers.QueueListener",
+  };
+  for (const char *T : Threads)
+    if (C == T)
+      return true;
+  return false;
+}
+
+static bool isThreadExecutor(const std::string &C) {
+  return C == "concurrent.futures.ThreadPoolExecutor" ||
+         C == "concurrent.futures.thread.ThreadPoolExecutor";
+}
+
+static bool isThreadPool(const std::string &C) {
+  return C == "multiprocessing.pool.ThreadPool" ||
+         C == "multiprocessing.dummy.Pool";
+}
+
+bool startsThreadOnMethod(const std::string &C, const std::string &Method) {
+  if (Method == "start")
+    return isThreadClass(C);
+  if (Method == "submit" || Method == "map")
+    return isThreadExecutor(C);
+  return false;
+}
+
+bool startsThreadWhenCalled(const std::string &C) {
+  return C == "_thread.start_new_thread" || C == "_thread.start_new" ||
+         isThreadPool(C);
+}
+
+bool holdsThreads(const std::string &C) {
+  return isThreadClass(C) || isThreadExecutor(C) || isThreadPool(C);
+}
+
+bool forksWhenCalled(const std::string &C) {
+  return C == "os.fork" || C == "os.forkpty" || C == "pty.fork";
+}
+
+bool takesPreexecFn(const std::string &C) {
+  return C == "subprocess.Popen" || C == "subprocess.run" ||
+         C == "subprocess.call" || C == "subprocess.check_call" ||
+         C == "subprocess.check_output";
 }
 
 bool startsProcessesWhenIterated(const std::string &C) {

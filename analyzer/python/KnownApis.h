@@ -35,6 +35,32 @@ bool startsProcessesOnMethod(const std::string &CanonicalClass,
 /// num_workers > 0).
 bool startsProcessesWhenIterated(const std::string &CanonicalClass);
 
+/// torch.multiprocessing.spawn / start_processes (as written, not
+/// canonical): they use start_method="spawn" unless told otherwise.
+bool isTorchLauncher(const std::string &QualifiedName);
+
+/// Threads. The list is short on purpose: each entry starts a thread for
+/// certain.
+/// Calling \p Method on an object of this (canonical) class starts a
+/// thread: Thread/Timer.start() (multiprocessing.dummy.Process is a
+/// Thread), logging.handlers.QueueListener.start(), and the first
+/// submit()/map() of a ThreadPoolExecutor.
+bool startsThreadOnMethod(const std::string &CanonicalClass,
+                          const std::string &Method);
+/// Calling it starts a thread now: _thread.start_new_thread, and the
+/// thread pools multiprocessing.pool.ThreadPool and
+/// multiprocessing.dummy.Pool, whose workers start in the constructor.
+bool startsThreadWhenCalled(const std::string &CanonicalName);
+/// A class whose objects hold threads that `join()`, `shutdown()` or
+/// `terminate()` wait for.
+bool holdsThreads(const std::string &CanonicalClass);
+
+/// Calling it forks the process: os.fork, os.forkpty, pty.fork.
+bool forksWhenCalled(const std::string &CanonicalName);
+/// A subprocess function whose preexec_fn= runs in a forked child before
+/// exec: Popen, run, call, check_call, check_output.
+bool takesPreexecFn(const std::string &CanonicalName);
+
 /// A parameter whose value a call pickles.
 struct PickledParameter {
   const char *Keyword; // "target"

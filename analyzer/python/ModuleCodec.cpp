@@ -144,7 +144,7 @@ private:
 };
 
 /// Version of the layout below; bump on any change to it.
-constexpr uint64_t LayoutVersion = 5;
+constexpr uint64_t LayoutVersion = 6;
 
 // One function per fact kind, used for both directions: IO is Writer (with
 // const facts) or Reader (with mutable facts).
@@ -302,9 +302,10 @@ void io(Writer &W, const Event &E) {
   W.s(E.Callee);
   W.b(E.EveryMethod);
   W.b(E.OfInstance);
+  W.s(E.With);
 }
 void io(Reader &R, Event &E) {
-  E.Kind = R.enumerator(EventKind::FreezeSupport);
+  E.Kind = R.enumerator(EventKind::Fork);
   E.Range = R.span();
   E.Exec = R.s32();
   E.SiteIndex = R.u32();
@@ -316,6 +317,7 @@ void io(Reader &R, Event &E) {
   E.Callee = R.s32();
   E.EveryMethod = R.b();
   E.OfInstance = R.b();
+  E.With = R.s32();
 }
 
 /// Every index in range, every span inside the text, scope parents before
@@ -428,7 +430,7 @@ bool validate(const PythonModule &M) {
   for (const Event &E : M.Events) {
     size_t Sites = E.IsIteration ? M.Iterations.size() : M.Calls.size();
     if (!SpanOk(E.Range) || !ScopeReq(E.Exec) || E.SiteIndex >= Sites ||
-        !ScopeOk(E.Callee))
+        !ScopeOk(E.Callee) || !ExprOk(E.With))
       return false;
     // Rules index the scopes with it.
     if (E.Kind == EventKind::PickledArgument && !ScopeReq(E.Callee))
@@ -449,6 +451,10 @@ void encodeModuleFacts(const PythonModule &M, std::string &Out) {
   W.vec(M.Calls, [&](const Site &S) { io(W, S); });
   W.vec(M.Iterations, [&](const Site &S) { io(W, S); });
   W.vec(M.Guards, [&](const GuardRegion &G) { io(W, G); });
+  W.vec(M.ExhaustiveIfs, [&](const ExhaustiveIf &I) {
+    W.u(I.If);
+    W.u(I.Arms);
+  });
   W.vec(M.TopLevel, [&](const Statement &S) { io(W, S); });
   W.vec(M.MultilineStrings, [&](Span S) { W.span(S); });
   W.vec(M.MultilineStatements, [&](Span S) { W.span(S); });
@@ -473,6 +479,13 @@ bool decodeModuleFacts(std::string_view Bytes, PythonModule &M) {
   R.vec(M.Calls, [&](Site &S) { io(R, S); });
   R.vec(M.Iterations, [&](Site &S) { io(R, S); });
   R.vec(M.Guards, [&](GuardRegion &G) { io(R, G); });
+  R.vec(M.ExhaustiveIfs, [&](ExhaustiveIf &I) {
+    I.If = R.u32();
+    uint32_t Arms = R.u32();
+    if (Arms > UINT16_MAX)
+      R.invalidate();
+    I.Arms = uint16_t(Arms);
+  });
   R.vec(M.TopLevel, [&](Statement &S) { io(R, S); });
   R.vec(M.MultilineStrings, [&](Span &S) { S = R.span(); });
   R.vec(M.MultilineStatements, [&](Span &S) { S = R.span(); });

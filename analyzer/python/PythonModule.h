@@ -8,8 +8,8 @@
 // top-level statements. Resolver then gives names their meaning (imports,
 // aliases, contexts, rebinding, local functions and classes) and derives
 // Events (process starts, set_start_method, get_context("fork"), calls of
-// local code, local code handed to pickle), which is all the rules and
-// project/ read. Rules never see a syntax tree.
+// local code, local code handed to pickle, thread starts and joins, forks),
+// which is all the rules and project/ read. Rules never see a syntax tree.
 //
 // Cross-module analysis extends this without a rewrite: unresolved imports
 // stay as qualified names ("helpers.run_all") on Events of kind ExternalCall,
@@ -132,6 +132,12 @@ struct BranchStep {
   uint16_t Arm;
 };
 
+/// An if/elif chain that ends in else: every pass runs one of its Arms.
+struct ExhaustiveIf {
+  uint32_t If;
+  uint16_t Arms;
+};
+
 struct Site {
   ExprId E = NoExpr; // the call, or the iterated expression
   ScopeId In = NoScope;
@@ -212,6 +218,21 @@ enum class EventKind : uint8_t {
   /// multiprocessing.freeze_support() (drop-ins and contexts included). No
   /// effect on callers.
   FreezeSupport,
+  /// A thread starts: Thread/Timer (and local subclasses) .start(),
+  /// _thread.start_new_thread, a ThreadPoolExecutor's submit/map (workers
+  /// start on first use), ThreadPool/multiprocessing.dummy.Pool creation,
+  /// logging.handlers.QueueListener.start(). Target: the variable that holds
+  /// the thread or pool ("t", "self._worker"; "" when none); With: the with
+  /// item whose exit joins it, if any. No effect on callers by itself (see
+  /// project::Effect::LeavesThreadRunning).
+  ThreadStart,
+  /// `v.join()`, `v.shutdown()` (not wait=False), `v.terminate()` on a
+  /// variable that may hold a thread, executor or thread pool. Target: "v".
+  ThreadJoin,
+  /// The process forks: os.fork(), os.forkpty(), pty.fork() (Target ""), a
+  /// process start under an explicit fork context (Target "fork"; these make
+  /// no ProcessStart), subprocess with preexec_fn= (Target "preexec_fn").
+  Fork,
 };
 
 struct Event {
@@ -236,6 +257,9 @@ struct Event {
   /// PickledArgument: an instance of the class Callee, or the method Callee
   /// bound to an instance.
   bool OfInstance = false;
+  /// ThreadStart: the with item (in the site's WithItems, or the call
+  /// itself) whose exit joins the thread(s).
+  ExprId With = NoExpr;
 };
 
 class PythonModule {
@@ -261,6 +285,7 @@ public:
   std::vector<Site> Calls;
   std::vector<Site> Iterations;
   std::vector<GuardRegion> Guards;
+  std::vector<ExhaustiveIf> ExhaustiveIfs;
   std::vector<Statement> TopLevel;
   /// String literals that span lines: their inner lines are text, and a
   /// rewrite that re-indents code must leave them alone.

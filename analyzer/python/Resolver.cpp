@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <set>
 
 namespace mpguard {
 namespace python {
@@ -49,7 +50,12 @@ public:
     for (size_t I = 0; I < M.Bindings.size(); ++I) {
       const Binding &B = M.Bindings[I];
       ByScope[{B.In, B.Name}].push_back(uint32_t(I));
+      if (B.Kind == BindingKind::With && B.Value != NoExpr)
+        WithItems.insert(B.Value);
     }
+    for (const std::vector<Site> *Sites : {&M.Calls, &M.Iterations})
+      for (const Site &S : *Sites)
+        WithItems.insert(S.WithItems.begin(), S.WithItems.end());
   }
 
   void run() {
@@ -74,6 +80,8 @@ private:
                      KeyHash>
       ByScope;
   unsigned Depth = 0;
+  /// Every expression that is the item of a with statement.
+  std::set<ExprId> WithItems;
 
   // --- name lookup ----------------------------------------------------------
 
@@ -429,11 +437,44 @@ private:
         }
         return;
       }
-      if (std::string Method = startMethodOf(Callee, Call, S);
-          startsProcessesWhenCalled(Callee.Name) && Method != "fork") {
-        Event Ev = makeEvent(EventKind::ProcessStart, S, Index, false,
-                             Call.Range, What);
+      if (startsProcessesWhenCalled(Callee.Name)) {
+        std::string Method = startMethodOf(Callee, Call, S);
+        bool Torch = isTorchLauncher(Callee.Name);
+        if (Torch && Method.empty()) {
+          Method = literal(keyword(Call, "start_method"));
+          if (Method.empty() && keyword(Call, "start_method") == NoExpr)
+            Method = "spawn";
+        }
+        // A start under an explicit fork context is a Fork, not a
+        // ProcessStart: its children do not re-run the module (MPG001).
+        EventKind K = Method == "fork" && !Torch ? EventKind::Fork
+                                                 : EventKind::ProcessStart;
+        Event Ev = makeEvent(K, S, Index, false, Call.Range, What);
         Ev.Target = std::move(Method);
+        M.Events.push_back(std::move(Ev));
+        return;
+      }
+      if (forksWhenCalled(Canon)) {
+        M.Events.push_back(
+            makeEvent(EventKind::Fork, S, Index, false, Call.Range, What));
+        return;
+      }
+      if (takesPreexecFn(Canon)) {
+        ExprId Fn = keyword(Call, "preexec_fn");
+        if (Fn != NoExpr && M.expr(Fn).Kind != ExprKind::None) {
+          Event Ev =
+              makeEvent(EventKind::Fork, S, Index, false, Call.Range, What);
+          Ev.Target = "preexec_fn";
+          M.Events.push_back(std::move(Ev));
+        }
+        return;
+      }
+      if (startsThreadWhenCalled(Canon)) {
+        Event Ev = makeEvent(EventKind::ThreadStart, S, Index, false,
+                             Call.Range, What);
+        Ev.Target = boundName(S.E);
+        if (WithItems.count(S.E))
+          Ev.With = S.E;
         M.Events.push_back(std::move(Ev));
         return;
       }
@@ -474,14 +515,105 @@ private:
         if (PickledCall P = pickledByCall(Obj.Name, CalleeExpr.Text); P.Count)
           recordPickled(S, Index, Call, P, Obj.Context);
       if (Obj.K == Value::Instance &&
-          startsProcessesOnMethod(Obj.Name, CalleeExpr.Text) &&
-          Obj.Context != "fork") {
-        Event Ev = makeEvent(EventKind::ProcessStart, S, Index, false,
-                             Call.Range, What);
+          startsProcessesOnMethod(Obj.Name, CalleeExpr.Text)) {
+        Event Ev = makeEvent(Obj.Context == "fork" ? EventKind::Fork
+                                                   : EventKind::ProcessStart,
+                             S, Index, false, Call.Range, What);
         Ev.Target = Obj.Context;
         M.Events.push_back(std::move(Ev));
+        return;
       }
+      if (Obj.K == Value::Instance &&
+          startsThreadOnMethod(Obj.Name, CalleeExpr.Text)) {
+        Event Ev = makeEvent(EventKind::ThreadStart, S, Index, false,
+                             Call.Range, What);
+        Ev.Target = variableText(CalleeExpr.Base);
+        Ev.With = joiningWithItem(S, Obj);
+        M.Events.push_back(std::move(Ev));
+        return;
+      }
+      classifyJoin(S, Index, Call, CalleeExpr, Obj, What);
     }
+  }
+
+  /// `v.join()`, `v.shutdown()`, `v.terminate()` (and `v.stop()` of a
+  /// QueueListener) where v may hold a thread, an executor or a thread
+  /// pool: an object of such a class, or one mpguard does not know (a
+  /// loop variable, a parameter, a function's result). Not a module's
+  /// function (os.path.join) nor an object of another known class.
+  void classifyJoin(const Site &S, uint32_t Index, const Expr &Call,
+                    const Expr &CalleeExpr, const Value &Obj,
+                    const std::string &What) {
+    const std::string &Method = CalleeExpr.Text;
+    bool Threads = Obj.K == Value::Instance && holdsThreads(Obj.Name);
+    if (!Threads && Obj.K != Value::Unknown)
+      return;
+    if (Method == "join") {
+      // A timeout, or nothing: str.join takes an iterable.
+      if (Call.Args.size() > 1)
+        return;
+      if (Call.Args.size() == 1) {
+        ExprKind K = M.expr(Call.Args[0]).Kind;
+        if (K != ExprKind::Number && K != ExprKind::None &&
+            K != ExprKind::Name && K != ExprKind::Attribute)
+          return;
+      }
+    } else if (Method == "shutdown") {
+      ExprId Wait = Call.Args.empty() ? keyword(Call, "wait") : Call.Args[0];
+      if (Wait != NoExpr && M.expr(Wait).Kind == ExprKind::False)
+        return;
+    } else if (Method == "terminate" || (Method == "stop" && Threads)) {
+      if (!Call.Args.empty())
+        return;
+    } else {
+      return;
+    }
+    std::string Var = variableText(CalleeExpr.Base);
+    if (Var.empty())
+      return;
+    Event Ev =
+        makeEvent(EventKind::ThreadJoin, S, Index, false, Call.Range, What);
+    Ev.Target = std::move(Var);
+    M.Events.push_back(std::move(Ev));
+  }
+
+  /// "t", "self._worker": a name or a chain of attributes on one; else "".
+  std::string variableText(ExprId E) const {
+    ExprId Cur = E;
+    for (unsigned Hops = 0; Cur != NoExpr && Hops < 16; ++Hops) {
+      const Expr &X = M.expr(Cur);
+      if (X.Kind == ExprKind::Name)
+        return std::string(M.text(M.expr(E).Range));
+      if (X.Kind != ExprKind::Attribute)
+        return {};
+      Cur = X.Base;
+    }
+    return {};
+  }
+
+  /// The name the value of \p Call is assigned to (`t = f()`, `with f() as
+  /// t`), or "".
+  std::string boundName(ExprId Call) const {
+    for (const Binding &B : M.Bindings)
+      if (B.Value == Call &&
+          (B.Kind == BindingKind::Assign || B.Kind == BindingKind::With))
+        return B.Name;
+    return {};
+  }
+
+  /// The with item among the site's whose exit joins the threads of
+  /// \p Obj: the constructor call itself (`with ThreadPoolExecutor() as
+  /// ex:`), or an item naming the same object (`with ex:`).
+  ExprId joiningWithItem(const Site &S, const Value &Obj) {
+    for (ExprId W : S.WithItems) {
+      if (W == Obj.Origin && W != NoExpr)
+        return W;
+      Value V = resolve(W, S.In, M.expr(W).Range.Begin);
+      if (V.K == Value::Instance && V.Origin != NoExpr &&
+          V.Origin == Obj.Origin)
+        return W;
+    }
+    return NoExpr;
   }
 
   /// One PickledArgument per argument of \p Call that \p P pickles and that

@@ -1,7 +1,8 @@
 # Positive and negative cases for MPG001 unguarded-process-start. Each
 # expected finding is a CHECK line right under the offending line; any other
-# finding fails the test.
-# RUN: %expect-exit 1 %mpguard check --format concise %s | FileCheck %s --implicit-check-not=MPG
+# finding fails the test. MPG003 is left out: the module-level ThreadPool
+# below is still running when the pools start.
+# RUN: %expect-exit 1 %mpguard check --format concise --ignore MPG003 %s | FileCheck %s --implicit-check-not=MPG
 
 import concurrent.futures
 import multiprocessing

@@ -40,7 +40,12 @@ public:
                        "locked in it forever",
                    F))
         continue;
+      // The thread's steps are a threadFlow of their own in SARIF, before
+      // the fork's (Note::Flow).
+      size_t ThreadNotes = F.Related.size();
       addWitnessNotes(P, *X.Thread, "thread started here", F.Related);
+      for (size_t I = ThreadNotes; I < F.Related.size(); ++I)
+        F.Related[I].Flow = 1;
       if (X.Fork->Inner)
         addWitnessNotes(P, *X.Fork->Inner, "forks here", F.Related);
       Out.push_back(std::move(F));

@@ -27,10 +27,10 @@ const python::PythonRule &missingFreezeSupportRule();     // MPG008
 
 const std::vector<const python::PythonRule *> &pythonRules() {
   static const std::vector<const python::PythonRule *> Rules = {
-      &unguardedProcessStartRule(),    &unguardedSetStartMethodRule(),
-      &forkAfterThreadRule(),          &unpicklableProcessTargetRule(),
-      &mainGuardGlobalRule(),          &mainModuleWorkerRule(),
-      &explicitForkMethodRule(),       &missingFreezeSupportRule(),
+      &unguardedProcessStartRule(), &unguardedSetStartMethodRule(),
+      &forkAfterThreadRule(),       &unpicklableProcessTargetRule(),
+      &mainGuardGlobalRule(),       &mainModuleWorkerRule(),
+      &explicitForkMethodRule(),    &missingFreezeSupportRule(),
   };
   return Rules;
 }

@@ -31,10 +31,12 @@ TEST(RuleSelector, CodeSlugPrefixAndAll) {
   EXPECT_EQ(select({"unguarded-set-start-method"}, {}),
             std::set<std::string>{"MPG002"});
   EXPECT_EQ(select({"MPG00"}, {}),
-            (std::set<std::string>{"MPG001", "MPG002", "MPG004", "MPG007"}));
+            (std::set<std::string>{"MPG001", "MPG002", "MPG003", "MPG004",
+                                   "MPG005", "MPG006", "MPG007", "MPG008"}));
   // ALL is every rule, the off-by-default ones too.
   EXPECT_EQ(select({"ALL"}, {"MPG001"}),
-            (std::set<std::string>{"MPG002", "MPG004", "MPG007", "MPG101",
+            (std::set<std::string>{"MPG002", "MPG003", "MPG004", "MPG005",
+                                   "MPG006", "MPG007", "MPG008", "MPG101",
                                    "MPG102", "MPG103", "MPG104", "MPG105",
                                    "MPG106", "MPG107", "MPG900"}));
   EXPECT_EQ(select({"MPG1"}, {}),
@@ -51,12 +53,14 @@ TEST(RuleSelector, LayersReplaceExtendAndIgnore) {
   // The configuration file: ignore MPG002 and the C/C++ rules.
   ASSERT_TRUE(applyRuleSelection(ruleCatalogue(), nullptr, {},
                                  {"MPG002", "MPG1"}, E, Unknown));
-  EXPECT_EQ(E, (std::set<std::string>{"MPG001", "MPG004", "MPG007"}));
+  EXPECT_EQ(E, (std::set<std::string>{"MPG001", "MPG003", "MPG004", "MPG005",
+                                      "MPG006", "MPG007", "MPG008"}));
   // The command line: extend-select turns it back on, with MPG900.
   ASSERT_TRUE(applyRuleSelection(ruleCatalogue(), nullptr,
                                  {"MPG002", "unused-suppression"}, {}, E,
                                  Unknown));
-  EXPECT_EQ(E, (std::set<std::string>{"MPG001", "MPG002", "MPG004", "MPG007",
+  EXPECT_EQ(E, (std::set<std::string>{"MPG001", "MPG002", "MPG003", "MPG004",
+                                      "MPG005", "MPG006", "MPG007", "MPG008",
                                       "MPG900"}));
   // A select replaces whatever came before; an empty one selects nothing.
   std::vector<std::string> Sel{"MPG002"}, None;

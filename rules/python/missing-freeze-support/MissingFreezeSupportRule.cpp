@@ -48,11 +48,14 @@ public:
     return Info;
   }
 
-  // A finding needs a process start or a freeze_support() call that comes
-  // too late; the FrozenEntry the driver sets is not an event, and the
-  // driver never skips an entry script by its events.
+  // A finding needs a process start (here, or in another module a call
+  // reaches: a LocalCall's callee has a ProcessStart of its own) or a
+  // freeze_support() call that comes too late; the FrozenEntry the driver
+  // sets is not an event, and the driver never skips an entry script by
+  // its events.
   EventMask neededEvents() const override {
     return eventBit(EventKind::ProcessStart) |
+           eventBit(EventKind::ExternalCall) |
            eventBit(EventKind::FreezeSupport);
   }
 
@@ -70,7 +73,11 @@ public:
     const Event *Late = nullptr;
     const Site *LateBlocker = nullptr;
     for (const Event &Ev : M.Events) {
-      if (Ev.Kind == EventKind::ProcessStart && !FirstStart)
+      // A thin entry script starts processes through a call, often into
+      // the application's other modules.
+      if (!FirstStart &&
+          (Ev.Kind == EventKind::ProcessStart ||
+           C.Summary.callHas(Ev, project::Effect::StartsProcess)))
         FirstStart = &Ev;
       if (Ev.Kind != EventKind::FreezeSupport)
         continue;
@@ -104,14 +111,30 @@ public:
     }
     if (!FirstStart)
       return;
-    Note Start{C.loc(FirstStart->Range),
-               "`" + FirstStart->What + "` starts processes here"};
+    std::vector<Note> Starts;
+    if (FirstStart->Kind == EventKind::ProcessStart) {
+      Starts.push_back({C.loc(FirstStart->Range),
+                        "`" + FirstStart->What + "` starts processes here"});
+    } else {
+      auto Chain = project::witnessChain(C.Summary, *FirstStart,
+                                         project::Effect::StartsProcess);
+      for (size_t I = 0; I < Chain.size(); ++I)
+        Starts.push_back(
+            {Chain[I].loc(),
+             I + 1 == Chain.size()
+                 ? "`" + Chain[I].Ev->What + "` starts processes here"
+                 : (I == 0 ? "`" : "which calls `") + Chain[I].Ev->What +
+                       (I == 0 ? "` starts processes" : "`")});
+    }
     if (!Guard) {
       Finding &F = C.report(
           FirstStart->Range,
           "entry script of a frozen executable starts processes without a "
           "main guard that calls `multiprocessing.freeze_support()`; each "
           "child runs the whole program again");
+      for (size_t I = FirstStart->Kind == EventKind::ProcessStart ? 0 : 1;
+           I < Starts.size(); ++I)
+        F.Related.push_back(Starts[I]);
       F.Related.push_back(Config);
       return;
     }
@@ -120,7 +143,8 @@ public:
         "main guard of a frozen executable's entry script does not call "
         "`multiprocessing.freeze_support()` first; each child process runs "
         "the whole program again");
-    F.Related.push_back(Start);
+    for (const Note &N : Starts)
+      F.Related.push_back(N);
     F.Related.push_back(Config);
     if (auto Fix = planFreezeSupport(M, *Guard))
       F.Fixes.push_back(std::move(*Fix));

@@ -701,11 +701,11 @@ LinkStats linkModules(const std::vector<InputFile> &Files,
       if (!Has)
         continue;
       Exposes[K] = true;
-      llvm::StringRef Name(
-          project::ProjectLinker::canonicalModuleName(S.Module->ModuleName));
-      Wanted[nameHash(
-          Name.rsplit('.').second.empty() ? Name : Name.rsplit('.').second)] =
-          true;
+      std::string Name =
+          project::ProjectLinker::canonicalModuleName(S.Module->ModuleName);
+      Wanted[nameHash(llvm::StringRef(Name).rsplit('.').second.empty()
+                          ? llvm::StringRef(Name)
+                          : llvm::StringRef(Name).rsplit('.').second)] = true;
     }
     size_t Before = Mods.size();
     for (size_t I = 0; I < Files.size(); ++I) {

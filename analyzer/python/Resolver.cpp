@@ -553,6 +553,9 @@ private:
       if (Call.Args.size() > 1)
         return;
       if (Call.Args.size() == 1) {
+        // (An argument the facts do not model, `*args` say, is NoExpr.)
+        if (Call.Args[0] == NoExpr)
+          return;
         ExprKind K = M.expr(Call.Args[0]).Kind;
         if (K != ExprKind::Number && K != ExprKind::None &&
             K != ExprKind::Name && K != ExprKind::Attribute)

@@ -50,7 +50,7 @@ def main():
     # CHECK-NEXT: :[[@LINE-14]]:9: note: `nested` is defined inside `main`
     mp.Process(target=lambda: print("hi")).start()
     # CHECK: :[[@LINE-1]]:23: error: lambda passed to `mp.Process` cannot be pickled; the default start method pickles it{{.*}}[MPG004 unpicklable-process-target]
-    p = multiprocessing.Process(target=work, args=(1, nested, square))
+    p = multiprocessing.Process(target=work, args=(1, nested, square)); p.start()
     # CHECK: :[[@LINE-1]]:55: error: nested function `main.<locals>.nested` passed to `multiprocessing.Process`{{.*}}[MPG004 unpicklable-process-target]
     # CHECK-NEXT: :[[@LINE-19]]:9: note: `nested` is defined inside `main`
     # CHECK: :[[@LINE-3]]:63: error: lambda passed to `multiprocessing.Process`{{.*}}[MPG004 unpicklable-process-target]
@@ -156,6 +156,26 @@ class Service:
         Process(target=step).start()
         # CHECK: :[[@LINE-1]]:24: error: nested function `Service.loop.<locals>.step` passed to `Process`{{.*}}[MPG004 unpicklable-process-target]
         # CHECK-NEXT: :[[@LINE-5]]:13: note: `step` is defined inside `Service.loop`
+
+
+
+def never_started():
+    # Built and configured, never started (as CPython's own tests do): the
+    # target is pickled only by start().
+    p = Process(target=lambda: 1)
+    p.daemon = True
+
+
+def returned_to_the_caller():
+    p = Process(target=lambda: 3)
+    # CHECK: :[[@LINE-1]]:24: error: lambda passed to `Process`{{.*}}[MPG004 unpicklable-process-target]
+    return p
+
+
+def kept_in_a_list(procs):
+    p = Process(target=lambda: 4)
+    # CHECK: :[[@LINE-1]]:24: error: lambda passed to `Process`{{.*}}[MPG004 unpicklable-process-target]
+    procs.append(p)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,45 @@ public:
     return eventBit(EventKind::PickledArgument);
   }
 
+  /// A Process whose target is pickled only when it starts, assigned to a
+  /// name that the scope neither starts (`p.start()`) nor uses otherwise
+  /// (passes, returns, stores): nothing is ever pickled. CPython's own tests
+  /// build such objects to test other things.
+  static bool neverStarted(const PythonModule &M, const Event &Ev) {
+    if (Ev.IsIteration || Ev.SiteIndex >= M.Calls.size())
+      return false;
+    const Site &S = M.Calls[Ev.SiteIndex];
+    const Binding *Var = nullptr;
+    for (const Binding &B : M.Bindings)
+      if (B.Kind == BindingKind::Assign && B.Value == S.E && B.In == S.In &&
+          M.Scopes[size_t(B.In)].Kind == ScopeKind::Function)
+        Var = &B;
+    if (!Var)
+      return false;
+    const Scope &In = M.Scopes[size_t(Var->In)];
+    std::vector<bool> IsBase(M.Exprs.size(), false);
+    for (const Expr &E : M.Exprs)
+      if (E.Kind == ExprKind::Attribute && E.Base != NoExpr) {
+        IsBase[size_t(E.Base)] = true;
+        // `p.start()` starts it.
+        const Expr &B = M.expr(E.Base);
+        if (E.Text == "start" && B.Kind == ExprKind::Name &&
+            B.Text == Var->Name && In.Range.Begin <= B.Range.Begin &&
+            B.Range.End <= In.Range.End)
+          return false;
+      }
+    // Any other use of the name (an argument, a return, an element) may
+    // hand it to code that starts it.
+    for (size_t I = 0; I < M.Exprs.size(); ++I) {
+      const Expr &E = M.Exprs[I];
+      if (E.Kind == ExprKind::Name && E.Text == Var->Name && !IsBase[I] &&
+          In.Range.Begin <= E.Range.Begin && E.Range.End <= In.Range.End &&
+          !(Var->Range.Begin <= E.Range.Begin && E.Range.End <= Var->Range.End))
+        return false;
+    }
+    return true;
+  }
+
   void check(PythonCheck &C) const override {
     const PythonModule &M = C.Module;
     std::string Declared = declaredStartMethod(M);
@@ -45,6 +84,8 @@ public:
       ScopeId Local = enclosingFunction(M, Ev.Callee);
       const Scope &Obj = M.Scopes[size_t(Ev.Callee)];
       if (Obj.Kind != ScopeKind::Lambda && Local == NoScope)
+        continue;
+      if (!Ev.EveryMethod && neverStarted(M, Ev))
         continue;
       std::string Why;
       if (Ev.EveryMethod) {

@@ -36,6 +36,8 @@ bool eventHasEffect(const PythonModule &M, const Event &Ev, Effect E) {
            (Ev.Kind == EventKind::ProcessStart && Ev.Target == "fork");
   case Effect::StartsDefaultMethodProcess:
     return Ev.Kind == EventKind::ProcessStart && Ev.Target.empty();
+  case Effect::PicklesParameter:
+    return Ev.Kind == EventKind::PickledParameter;
   }
   return false;
 }
@@ -59,6 +61,75 @@ bool ModuleSummary::anyEffect() const {
   return false;
 }
 
+/// Whether the callee \p T of call event \p Ev receives its first
+/// parameter implicitly (self or cls).
+static bool bindsFirstParameter(const Event &Ev, ModuleSummary::Target T) {
+  if (Ev.Kind == EventKind::LocalCall)
+    return Ev.OfInstance;
+  const PythonModule &TM = *T.In->Module;
+  const Scope &F = TM.Scopes[size_t(T.Scope)];
+  if (F.Parent == NoScope ||
+      TM.Scopes[size_t(F.Parent)].Kind != ScopeKind::Class)
+    return false;
+  if (F.IsClassMethod)
+    return true;
+  // `helpers.Runner(...)` runs __init__ on a new instance;
+  // `helpers.Runner.run(obj, ...)` passes self explicitly.
+  llvm::StringRef Name(Ev.Target);
+  return F.Name == "__init__" && !Name.ends_with(".__init__") &&
+         !F.IsStaticOrClassMethod;
+}
+
+const CallArgument *argumentFor(const ModuleSummary &S, const Event &Call,
+                                ModuleSummary::Target T, uint32_t Param) {
+  (void)S;
+  if (!T || Call.Args.empty())
+    return nullptr;
+  const Scope &F = T.In->Module->Scopes[size_t(T.Scope)];
+  if (Param >= F.Params.size())
+    return nullptr;
+  uint32_t Shift = bindsFirstParameter(Call, T) ? 1 : 0;
+  for (const CallArgument &A : Call.Args) {
+    if (A.Position < 0
+            ? A.Keyword == F.Params[Param] && Param >= F.PositionalOnlyParams
+            : Param < F.PositionalParams && Param >= Shift &&
+                  uint32_t(A.Position) == Param - Shift)
+      return &A;
+  }
+  return nullptr;
+}
+
+/// One pass over \p S's calls for PicklesParameter: a function that passes
+/// its own parameter where its callee takes a parameter it pickles pickles
+/// it too. Returns whether anything changed.
+static bool propagatePicklesOnce(ModuleSummary &S) {
+  const PythonModule &M = *S.Module;
+  bool Changed = false;
+  for (size_t I = 0; I < M.Events.size(); ++I) {
+    const Event &Ev = M.Events[I];
+    if (Ev.Args.empty() ||
+        (Ev.Kind != EventKind::LocalCall && Ev.Kind != EventKind::ExternalCall))
+      continue;
+    ModuleSummary::Target T = S.callee(Ev);
+    if (!T || size_t(T.Scope) >= T.In->Pickles.size())
+      continue;
+    // (Index: the callee's list may grow while it is read, if it is S's.)
+    for (size_t K = 0; K < T.In->Pickles[size_t(T.Scope)].size(); ++K) {
+      ModuleSummary::PickledParam P = T.In->Pickles[size_t(T.Scope)][K];
+      const CallArgument *A = argumentFor(S, Ev, T, P.Param);
+      if (!A || A->Param < 0 || S.pickles(Ev.Exec, uint32_t(A->Param)))
+        continue;
+      S.Pickles[size_t(Ev.Exec)].push_back(
+          {uint32_t(A->Param), int32_t(I), P.Param});
+      auto &W = S.Witness[size_t(Ev.Exec)][size_t(Effect::PicklesParameter)];
+      if (W < 0)
+        W = int32_t(I);
+      Changed = true;
+    }
+  }
+  return Changed;
+}
+
 /// One pass over \p S's calls: a scope inherits an effect from a callee
 /// that already has it. Returns whether anything changed. A scope gets a
 /// witness only from a callee that already had one, so witness chains
@@ -75,6 +146,8 @@ static bool propagateOnce(ModuleSummary &S) {
     if (!T)
       continue;
     for (size_t E = 0; E < EffectCount; ++E) {
+      if (Effect(E) == Effect::PicklesParameter) // propagatePicklesOnce
+        continue;
       if (S.Witness[size_t(Ev.Exec)][E] >= 0 || !T.In->has(T.Scope, Effect(E)))
         continue;
       if (Effect(E) == Effect::SetsStartMethodRaising &&
@@ -97,15 +170,32 @@ ModuleSummary summarize(const PythonModule &M) {
   std::array<int32_t, EffectCount> None;
   None.fill(-1);
   S.Witness.assign(M.Scopes.size(), None);
+  S.Pickles.resize(M.Scopes.size());
   for (size_t I = 0; I < M.Events.size(); ++I) {
     const Event &Ev = M.Events[I];
+    // Pickled whether the main process runs it or not.
+    if (Ev.Kind == EventKind::PickledParameter) {
+      auto &List = S.Pickles[size_t(Ev.Exec)];
+      auto It = std::find_if(List.begin(), List.end(), [&](const auto &P) {
+        return P.Param == uint32_t(Ev.Param);
+      });
+      // A task (pickled under every method) is the better witness.
+      if (It == List.end())
+        List.push_back({uint32_t(Ev.Param), int32_t(I), 0});
+      else if (Ev.EveryMethod && !M.Events[size_t(It->Witness)].EveryMethod)
+        It->Witness = int32_t(I);
+      auto &W = S.Witness[size_t(Ev.Exec)][size_t(Effect::PicklesParameter)];
+      if (W < 0)
+        W = int32_t(I);
+      continue;
+    }
     if (Ev.Guarded)
       continue;
     for (size_t E = 0; E < EffectCount; ++E)
       if (eventHasEffect(M, Ev, Effect(E)) && S.Witness[size_t(Ev.Exec)][E] < 0)
         S.Witness[size_t(Ev.Exec)][E] = int32_t(I);
   }
-  while (propagateOnce(S)) {
+  while (propagateOnce(S) | propagatePicklesOnce(S)) {
   }
   return S;
 }
@@ -128,6 +218,56 @@ std::vector<WitnessStep> witnessChain(const ModuleSummary &S,
     Chain.push_back({In->Module, Cur});
   }
   return Chain;
+}
+
+std::vector<WitnessStep> pickleChain(const ModuleSummary &S, const Event &Call,
+                                     uint32_t Param) {
+  std::vector<WitnessStep> Chain{{S.Module, &Call}};
+  std::set<std::pair<const ModuleSummary *, ScopeId>> Seen;
+  const ModuleSummary *In = &S;
+  const Event *Cur = &Call;
+  while (Cur->Kind != EventKind::PickledParameter) {
+    ModuleSummary::Target T = In->callee(*Cur);
+    if (!T || !Seen.insert({T.In, T.Scope}).second)
+      break;
+    const ModuleSummary::PickledParam *P = T.In->pickles(T.Scope, Param);
+    if (!P || P->Witness < 0 ||
+        size_t(P->Witness) >= T.In->Module->Events.size())
+      break;
+    In = T.In;
+    Cur = &In->Module->Events[size_t(P->Witness)];
+    Param = P->Next;
+    Chain.push_back({In->Module, Cur});
+  }
+  return Chain;
+}
+
+std::vector<PickledThroughCall>
+codePickledThroughCalls(const ModuleSummary &S) {
+  std::vector<PickledThroughCall> Out;
+  const PythonModule &M = *S.Module;
+  for (const Event &Ev : M.Events) {
+    if (Ev.Args.empty() ||
+        (Ev.Kind != EventKind::LocalCall && Ev.Kind != EventKind::ExternalCall))
+      continue;
+    ModuleSummary::Target T = S.callee(Ev);
+    if (!T || size_t(T.Scope) >= T.In->Pickles.size())
+      continue;
+    for (const ModuleSummary::PickledParam &P :
+         T.In->Pickles[size_t(T.Scope)]) {
+      const CallArgument *A = argumentFor(S, Ev, T, P.Param);
+      if (!A || A->Code == NoScope || size_t(A->Code) >= M.Scopes.size())
+        continue;
+      PickledThroughCall C;
+      C.Call = &Ev;
+      C.Arg = A;
+      C.ParamName = T.In->Module->Scopes[size_t(T.Scope)].Params[P.Param];
+      C.Chain = pickleChain(S, Ev, P.Param);
+      if (C.Chain.back().Ev->Kind == EventKind::PickledParameter)
+        Out.push_back(std::move(C));
+    }
+  }
+  return Out;
 }
 
 std::string fileName(const WitnessStep &S) {
@@ -397,7 +537,7 @@ void ProjectLinker::link() {
   while (Changed) {
     Changed = false;
     for (ModuleSummary *S : Modules)
-      Changed |= propagateOnce(*S);
+      Changed |= propagateOnce(*S) | propagatePicklesOnce(*S);
   }
 }
 

@@ -46,8 +46,12 @@ enum class Effect : uint8_t {
   /// A process start on the default start method (ProcessStart with no
   /// Target): a fork where the default is fork, which the rule decides.
   StartsDefaultMethodProcess,
+  /// The function pickles one of its parameters for a child (see
+  /// ModuleSummary::Pickles). Not inherited by every caller: only by one
+  /// that passes its own parameter in that place.
+  PicklesParameter,
 };
-constexpr size_t EffectCount = 6;
+constexpr size_t EffectCount = 7;
 
 /// Per-scope witnesses: index of the event (in Module->Events) that gives
 /// the scope the effect, or -1. The event has the effect itself, or is a
@@ -65,6 +69,25 @@ struct ModuleSummary {
   /// ExternalCall events (by index into Module->Events) that reach a
   /// function of another analyzed module: filled by ProjectLinker.
   std::unordered_map<uint32_t, Target> Edges;
+
+  /// A parameter that a function hands to pickle for a child: to a process
+  /// start or a pool task (a PickledParameter event), or by passing it on
+  /// in the place of a parameter that its callee pickles.
+  struct PickledParam {
+    uint32_t Param = 0;   // index into the function's Scope::Params
+    int32_t Witness = -1; // the PickledParameter event, or the call
+    uint32_t Next = 0;    // for a call: the callee's parameter it becomes
+  };
+  /// By scope: the parameters each function pickles (mostly none).
+  std::vector<std::vector<PickledParam>> Pickles;
+  const PickledParam *pickles(python::ScopeId S, uint32_t Param) const {
+    if (S < 0 || size_t(S) >= Pickles.size())
+      return nullptr;
+    for (const PickledParam &P : Pickles[size_t(S)])
+      if (P.Param == Param)
+        return &P;
+    return nullptr;
+  }
 
   bool has(python::ScopeId S, Effect E) const {
     return Witness[size_t(S)][size_t(E)] >= 0;
@@ -105,6 +128,37 @@ std::string fileName(const WitnessStep &S);
 /// steps may be in other modules.
 std::vector<WitnessStep> witnessChain(const ModuleSummary &S,
                                       const python::Event &Start, Effect E);
+
+/// The argument of call event \p Call (of \p S's module) that its callee
+/// \p T receives as parameter \p Param (by position, minding an implicit
+/// self or cls, or by keyword), among the arguments the Resolver recorded
+/// (Event::Args: those naming local code or a parameter); null if none.
+const python::CallArgument *argumentFor(const ModuleSummary &S,
+                                        const python::Event &Call,
+                                        ModuleSummary::Target T,
+                                        uint32_t Param);
+
+/// The steps from call event \p Call, whose callee pickles its parameter
+/// \p Param, to the PickledParameter event that pickles it: [Call, calls
+/// passing it on..., the PickledParameter event]; steps may be in other
+/// modules. Ends early (not at a PickledParameter) only on a broken chain.
+std::vector<WitnessStep> pickleChain(const ModuleSummary &S,
+                                     const python::Event &Call, uint32_t Param);
+
+/// An argument naming code of this module (CallArgument::Code) that a
+/// call hands to a function that pickles it: Chain is pickleChain() of the
+/// call, and ends at a PickledParameter event.
+struct PickledThroughCall {
+  const python::Event *Call = nullptr;
+  const python::CallArgument *Arg = nullptr;
+  std::string ParamName; // the callee's parameter that receives it
+  std::vector<WitnessStep> Chain;
+  const python::Event &pickledAt() const { return *Chain.back().Ev; }
+};
+
+/// Every such argument of \p S's module's LocalCall and ExternalCall
+/// events, in event order.
+std::vector<PickledThroughCall> codePickledThroughCalls(const ModuleSummary &S);
 
 /// Whether event \p Ev contributes \p E by itself (not through a call).
 bool eventHasEffect(const python::PythonModule &M, const python::Event &Ev,

@@ -545,8 +545,10 @@ private:
     for (ExprId D : Decorators) {
       const Expr &E = M.expr(D);
       if (E.Kind == ExprKind::Name &&
-          (E.Text == "staticmethod" || E.Text == "classmethod"))
+          (E.Text == "staticmethod" || E.Text == "classmethod")) {
         Sc.IsStaticOrClassMethod = true;
+        Sc.IsClassMethod = Sc.IsClassMethod || E.Text == "classmethod";
+      }
     }
 
     if (IsClass) {
@@ -575,7 +577,7 @@ private:
     TSNode Params = field(N, S.FParameters);
     std::vector<std::pair<std::string, Span>> ParamNames;
     if (!ts_node_is_null(Params))
-      visitParameters(Params, C, ParamNames);
+      visitParameters(Params, C, ParamNames, &Sc);
     TSNode Ret = field(N, S.FReturnType);
     if (!ts_node_is_null(Ret))
       visitExpr(Ret, C);
@@ -601,14 +603,42 @@ private:
       visitBlock(B, Body);
   }
 
+  /// The parameters' names in \p Names; \p Sc gets their order and how a
+  /// call may pass them (Params, PositionalParams, PositionalOnlyParams).
   void visitParameters(TSNode Params, Ctx &C,
-                       std::vector<std::pair<std::string, Span>> &Names) {
+                       std::vector<std::pair<std::string, Span>> &Names,
+                       Scope *Sc) {
+    // Names before a bare `*` or `*args` can be passed by position.
+    size_t Positional = SIZE_MAX, PositionalOnly = 0;
+    struct Fill {
+      std::vector<std::pair<std::string, Span>> &Names;
+      Scope *Sc;
+      size_t &Positional, &PositionalOnly;
+      ~Fill() {
+        if (!Sc)
+          return;
+        constexpr size_t Max = UINT16_MAX;
+        for (size_t I = 0; I < Names.size() && I < Max; ++I)
+          Sc->Params.push_back(Names[I].first);
+        Sc->PositionalParams =
+            uint16_t(std::min({Positional, Names.size(), Max}));
+        Sc->PositionalOnlyParams =
+            uint16_t(std::min({PositionalOnly, Names.size(), Max}));
+      }
+    } Done{Names, Sc, Positional, PositionalOnly};
     TSTreeCursor Cur = ts_tree_cursor_new(Params);
     if (ts_tree_cursor_goto_first_child(&Cur))
       do {
         TSNode P = ts_tree_cursor_current_node(&Cur);
         if (!ts_node_is_named(P))
           continue;
+        bool Splat = is(P, S.ListSplatPattern) || is(P, S.KeywordSeparator);
+        if (is(P, S.TypedParameter) && ts_node_named_child_count(P) > 0)
+          Splat = is(ts_node_named_child(P, 0), S.ListSplatPattern);
+        if (Splat && Positional == SIZE_MAX)
+          Positional = Names.size();
+        if (is(P, S.PositionalSeparator))
+          PositionalOnly = Names.size();
         if (is(P, S.Identifier)) {
           Names.push_back({text(P), span(P)});
           continue;
@@ -1096,7 +1126,8 @@ private:
   }
 
   void visitArguments(TSNode Args, Ctx &C, std::vector<ExprId> &Pos,
-                      std::vector<Keyword> &Kw) {
+                      std::vector<Keyword> &Kw,
+                      int32_t *FirstStarred = nullptr) {
     TSTreeCursor Cur = ts_tree_cursor_new(Args);
     if (ts_tree_cursor_goto_first_child(&Cur))
       do {
@@ -1109,6 +1140,8 @@ private:
           ExprId V = ts_node_is_null(Value) ? NoExpr : visitExpr(Value, C);
           Kw.push_back({ts_node_is_null(Name) ? "" : text(Name), V});
         } else if (is(A, S.ListSplat) || is(A, S.DictionarySplat)) {
+          if (FirstStarred && *FirstStarred < 0 && is(A, S.ListSplat))
+            *FirstStarred = int32_t(Pos.size());
           visitExpr(A, C);
         } else {
           Pos.push_back(visitExpr(A, C));
@@ -1155,7 +1188,7 @@ private:
     std::vector<std::pair<std::string, Span>> Names;
     TSNode Params = field(N, S.FParameters);
     if (!ts_node_is_null(Params))
-      visitParameters(Params, C, Names);
+      visitParameters(Params, C, Names, &Sc);
     ScopeId Id = ScopeId(M.Scopes.size());
     Sc.Exec = Id;
     M.Scopes.push_back(std::move(Sc));
@@ -1191,13 +1224,15 @@ private:
       ExprId Callee = visitExpr(field(N, S.FFunction), C);
       std::vector<ExprId> Pos;
       std::vector<Keyword> Kw;
+      int32_t FirstStarred = -1;
       TSNode Args = field(N, S.FArguments);
       if (is(Args, S.ArgumentList))
-        visitArguments(Args, C, Pos, Kw);
+        visitArguments(Args, C, Pos, Kw, &FirstStarred);
       else if (!ts_node_is_null(Args))
         Pos.push_back(visitExpr(Args, C)); // f(x for x in y)
       ExprId Call = addExpr(ExprKind::Call, N, {}, Callee);
       M.Exprs[size_t(Call)].Args = std::move(Pos);
+      M.Exprs[size_t(Call)].FirstStarred = FirstStarred;
       M.Exprs[size_t(Call)].Keywords = std::move(Kw);
       recordCall(Call, C);
       return Call;

@@ -144,7 +144,7 @@ private:
 };
 
 /// Version of the layout below; bump on any change to it.
-constexpr uint64_t LayoutVersion = 6;
+constexpr uint64_t LayoutVersion = 7;
 
 // One function per fact kind, used for both directions: IO is Writer (with
 // const facts) or Reader (with mutable facts).
@@ -159,6 +159,7 @@ void io(Writer &W, const Expr &E) {
     W.s(K.Value);
   });
   W.s(E.LambdaScope);
+  W.s(E.FirstStarred);
 }
 void io(Reader &R, Expr &E) {
   E.Kind = R.enumerator(ExprKind::Lambda);
@@ -171,6 +172,7 @@ void io(Reader &R, Expr &E) {
     K.Value = R.s32();
   });
   E.LambdaScope = R.s32();
+  E.FirstStarred = R.s32();
 }
 
 void io(Writer &W, const Scope &S) {
@@ -184,6 +186,10 @@ void io(Writer &W, const Scope &S) {
   W.vec(S.Bases, [&](ExprId B) { W.s(B); });
   W.vec(S.Globals, [&](const std::string &G) { W.str(G); });
   W.b(S.IsStaticOrClassMethod);
+  W.b(S.IsClassMethod);
+  W.vec(S.Params, [&](const std::string &P) { W.str(P); });
+  W.u(S.PositionalParams);
+  W.u(S.PositionalOnlyParams);
   W.vec(S.FreeNames, [&](const NameUse &U) {
     W.str(U.Name);
     W.span(U.First);
@@ -200,6 +206,13 @@ void io(Reader &R, Scope &S) {
   R.vec(S.Bases, [&](ExprId &B) { B = R.s32(); });
   R.vec(S.Globals, [&](std::string &G) { G = R.str(); });
   S.IsStaticOrClassMethod = R.b();
+  S.IsClassMethod = R.b();
+  R.vec(S.Params, [&](std::string &P) { P = R.str(); });
+  uint32_t Positional = R.u32(), PositionalOnly = R.u32();
+  if (Positional > S.Params.size() || PositionalOnly > S.Params.size())
+    R.invalidate();
+  S.PositionalParams = uint16_t(Positional);
+  S.PositionalOnlyParams = uint16_t(PositionalOnly);
   R.vec(S.FreeNames, [&](NameUse &U) {
     U.Name = R.str();
     U.First = R.span();
@@ -303,9 +316,19 @@ void io(Writer &W, const Event &E) {
   W.b(E.EveryMethod);
   W.b(E.OfInstance);
   W.s(E.With);
+  W.s(E.Param);
+  W.str(E.ParamName);
+  W.vec(E.Args, [&](const CallArgument &A) {
+    W.span(A.Range);
+    W.s(A.Position);
+    W.str(A.Keyword);
+    W.s(A.Code);
+    W.b(A.OfInstance);
+    W.s(A.Param);
+  });
 }
 void io(Reader &R, Event &E) {
-  E.Kind = R.enumerator(EventKind::Fork);
+  E.Kind = R.enumerator(EventKind::PickledParameter);
   E.Range = R.span();
   E.Exec = R.s32();
   E.SiteIndex = R.u32();
@@ -318,6 +341,16 @@ void io(Reader &R, Event &E) {
   E.EveryMethod = R.b();
   E.OfInstance = R.b();
   E.With = R.s32();
+  E.Param = R.s32();
+  E.ParamName = R.str();
+  R.vec(E.Args, [&](CallArgument &A) {
+    A.Range = R.span();
+    A.Position = R.s32();
+    A.Keyword = R.str();
+    A.Code = R.s32();
+    A.OfInstance = R.b();
+    A.Param = R.s32();
+  });
 }
 
 /// Every index in range, every span inside the text, scope parents before
@@ -435,6 +468,15 @@ bool validate(const PythonModule &M) {
     // Rules index the scopes with it.
     if (E.Kind == EventKind::PickledArgument && !ScopeReq(E.Callee))
       return false;
+    // Summaries index the function's parameters with it.
+    const Scope &In = M.Scopes[size_t(E.Exec)];
+    if (E.Kind == EventKind::PickledParameter &&
+        (E.Param < 0 || size_t(E.Param) >= In.Params.size()))
+      return false;
+    for (const CallArgument &A : E.Args)
+      if (!SpanOk(A.Range) || !ScopeOk(A.Code) ||
+          (A.Param >= 0 && size_t(A.Param) >= In.Params.size()))
+        return false;
   }
   return true;
 }

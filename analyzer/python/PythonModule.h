@@ -69,6 +69,9 @@ struct Expr {
   std::vector<ExprId> Args;
   std::vector<Keyword> Keywords;
   ScopeId LambdaScope = NoScope;
+  /// Call: how many of Args come before the first `*iterable` argument
+  /// (whose elements take the positions after); -1 if there is none.
+  int32_t FirstStarred = -1;
 };
 
 enum class ScopeKind : uint8_t { Module, Function, Class, Lambda };
@@ -92,6 +95,14 @@ struct Scope {
   std::vector<ExprId> Bases;        // classes: base class expressions
   std::vector<std::string> Globals; // functions: names declared global
   bool IsStaticOrClassMethod = false;
+  bool IsClassMethod = false; // @classmethod (IsStaticOrClassMethod too)
+  /// Functions and lambdas: their parameters' names in order (self and cls
+  /// included; not *args nor **kwargs), to match a call's arguments.
+  std::vector<std::string> Params;
+  /// How many of Params a call can pass by position (those before a bare
+  /// `*` or `*args`), and how many it cannot pass by keyword (before `/`).
+  uint16_t PositionalParams = 0;
+  uint16_t PositionalOnlyParams = 0;
   /// Functions and lambdas: the names their own code reads (not in nested
   /// scopes) that neither they nor an enclosing function bind, in order of
   /// first use: module globals (a `global` name included), builtins, or
@@ -233,6 +244,25 @@ enum class EventKind : uint8_t {
   /// process start under an explicit fork context (Target "fork"; these make
   /// no ProcessStart), subprocess with preexec_fn= (Target "preexec_fn").
   Fork,
+  /// A parameter of the function the site is in (Exec) that a process
+  /// start or a pool task pickles, as for PickledArgument: Param, ParamName;
+  /// Target and EveryMethod as for PickledArgument. Callers that pass code
+  /// of theirs in its place hand it to pickle (project::ModuleSummary::
+  /// Pickles). Gives its function project::Effect::PicklesParameter.
+  PickledParameter,
+};
+
+/// An argument of a LocalCall or ExternalCall that names code of this
+/// module (as a PickledArgument would: a function, lambda, class or method,
+/// an instance of a local class or a method bound to one) or a parameter of
+/// the function the call is in.
+struct CallArgument {
+  Span Range;
+  int32_t Position = -1; // among the call's positional arguments; -1: Keyword
+  std::string Keyword;
+  ScopeId Code = NoScope; // the code it names
+  bool OfInstance = false;
+  int32_t Param = -1; // or: the index of the parameter (Scope::Params)
 };
 
 struct Event {
@@ -255,11 +285,19 @@ struct Event {
   /// pool or executor task), not only under spawn and forkserver.
   bool EveryMethod = false;
   /// PickledArgument: an instance of the class Callee, or the method Callee
-  /// bound to an instance.
+  /// bound to an instance. LocalCall: the callee receives its first
+  /// parameter implicitly (a method called on an instance, a class's
+  /// __init__, a classmethod).
   bool OfInstance = false;
   /// ThreadStart: the with item (in the site's WithItems, or the call
   /// itself) whose exit joins the thread(s).
   ExprId With = NoExpr;
+  /// PickledParameter: the parameter (index into the Exec scope's Params).
+  int32_t Param = -1;
+  std::string ParamName;
+  /// LocalCall, ExternalCall: the arguments naming local code or a
+  /// parameter (positional ones before any `*iterable` only).
+  std::vector<CallArgument> Args;
 };
 
 class PythonModule {

@@ -482,6 +482,7 @@ private:
         Event Ev = makeEvent(EventKind::ExternalCall, S, Index, false,
                              Call.Range, What);
         Ev.Target = Callee.Name;
+        Ev.Args = codeArguments(S, Call);
         M.Events.push_back(std::move(Ev));
       }
       return;
@@ -496,6 +497,8 @@ private:
       Event Ev =
           makeEvent(EventKind::LocalCall, S, Index, false, Call.Range, What);
       Ev.Callee = Target;
+      Ev.OfInstance = bindsFirstParameter(Callee, CalleeExpr, Target, S);
+      Ev.Args = codeArguments(S, Call);
       M.Events.push_back(std::move(Ev));
       return;
     }
@@ -534,6 +537,26 @@ private:
       }
       classifyJoin(S, Index, Call, CalleeExpr, Obj, What);
     }
+  }
+
+  /// Whether a call of \p Callee (written \p CalleeExpr) passes the first
+  /// parameter of \p Target implicitly: a class's __init__, a method called
+  /// on an instance (not a staticmethod), a classmethod.
+  bool bindsFirstParameter(const Value &Callee, const Expr &CalleeExpr,
+                           ScopeId Target, const Site &S) {
+    if (Callee.K == Value::LocalClass)
+      return true;
+    const Scope &F = M.Scopes[size_t(Target)];
+    if (F.Kind != ScopeKind::Function || F.Parent == NoScope ||
+        M.Scopes[size_t(F.Parent)].Kind != ScopeKind::Class ||
+        CalleeExpr.Kind != ExprKind::Attribute)
+      return false;
+    if (F.IsClassMethod)
+      return true;
+    if (F.IsStaticOrClassMethod)
+      return false;
+    Value Obj = resolve(CalleeExpr.Base, S.In, CalleeExpr.Range.Begin);
+    return Obj.K == Value::Instance;
   }
 
   /// `v.join()`, `v.shutdown()`, `v.terminate()` (and `v.stop()` of a
@@ -649,9 +672,11 @@ private:
     }
   }
 
-  void recordPickledValue(const Site &S, uint32_t Index, const Expr &Call,
-                          ExprId Arg, const PickledCall &P,
-                          const std::string &Method) {
+  /// What argument \p Arg of a call at site \p S names: code of this
+  /// module (Code, OfInstance) or a parameter of the function the site is
+  /// in (Param); neither if Code is NoScope and Param -1.
+  CallArgument namedCode(const Site &S, ExprId Arg) {
+    CallArgument Out;
     // functools.partial(f, ...) pickles f (and its arguments, not followed).
     for (unsigned Hops = 0; Hops < 8; ++Hops) {
       const Expr &A = M.expr(Arg);
@@ -664,36 +689,91 @@ private:
       Arg = A.Args[0];
     }
     const Expr &A = M.expr(Arg);
-    ScopeId Object = NoScope;
-    bool OfInstance = false;
+    Out.Range = A.Range;
     // obj.method: a method bound to an instance of a local class (`Value`
     // keeps only the method).
     if (A.Kind == ExprKind::Attribute) {
       Value Obj = resolve(A.Base, S.In, A.Range.Begin);
       if (Obj.K == Value::Instance && Obj.Scope != NoScope) {
-        Object = findMethod(Obj.Scope, A.Text);
-        OfInstance = Object != NoScope &&
-                     !M.Scopes[size_t(Object)].IsStaticOrClassMethod;
+        Out.Code = findMethod(Obj.Scope, A.Text);
+        Out.OfInstance = Out.Code != NoScope &&
+                         !M.Scopes[size_t(Out.Code)].IsStaticOrClassMethod;
       }
     }
-    if (Object == NoScope) {
-      Value V = resolve(Arg, S.In, A.Range.Begin);
-      if (V.K == Value::LocalFunction || V.K == Value::LocalClass) {
-        Object = V.Scope;
-      } else if (V.K == Value::Instance && V.Scope != NoScope) {
-        Object = V.Scope;
-        OfInstance = true;
+    if (Out.Code != NoScope)
+      return Out;
+    if (A.Kind == ExprKind::Name) {
+      // A parameter of the function the site is in (not self or cls).
+      const Binding *B = lookup(A.Text, S.In, A.Range.Begin);
+      if (B && B->Kind == BindingKind::Param && !B->FirstOfMethod &&
+          B->In == S.In) {
+        const std::vector<std::string> &Params = M.Scopes[size_t(S.In)].Params;
+        auto It = std::find(Params.begin(), Params.end(), A.Text);
+        if (It != Params.end())
+          Out.Param = int32_t(It - Params.begin());
+        return Out;
       }
     }
-    if (Object == NoScope)
+    Value V = resolve(Arg, S.In, A.Range.Begin);
+    if (V.K == Value::LocalFunction || V.K == Value::LocalClass) {
+      Out.Code = V.Scope;
+    } else if (V.K == Value::Instance && V.Scope != NoScope) {
+      Out.Code = V.Scope;
+      Out.OfInstance = true;
+    }
+    return Out;
+  }
+
+  void recordPickledValue(const Site &S, uint32_t Index, const Expr &Call,
+                          ExprId Arg, const PickledCall &P,
+                          const std::string &Method) {
+    CallArgument Named = namedCode(S, Arg);
+    if (Named.Param >= 0) {
+      Event Ev = makeEvent(EventKind::PickledParameter, S, Index, false,
+                           Named.Range, sourceText(Call.Base));
+      Ev.Target = Method;
+      Ev.EveryMethod = P.EveryMethod;
+      Ev.Param = Named.Param;
+      Ev.ParamName = M.Scopes[size_t(S.In)].Params[size_t(Named.Param)];
+      M.Events.push_back(std::move(Ev));
       return;
-    Event Ev = makeEvent(EventKind::PickledArgument, S, Index, false, A.Range,
-                         sourceText(Call.Base));
+    }
+    if (Named.Code == NoScope)
+      return;
+    Event Ev = makeEvent(EventKind::PickledArgument, S, Index, false,
+                         Named.Range, sourceText(Call.Base));
     Ev.Target = Method;
-    Ev.Callee = Object;
+    Ev.Callee = Named.Code;
     Ev.EveryMethod = P.EveryMethod;
-    Ev.OfInstance = OfInstance;
+    Ev.OfInstance = Named.OfInstance;
     M.Events.push_back(std::move(Ev));
+  }
+
+  /// The arguments of \p Call that name local code or a parameter, for a
+  /// LocalCall or ExternalCall event.
+  std::vector<CallArgument> codeArguments(const Site &S, const Expr &Call) {
+    std::vector<CallArgument> Out;
+    for (size_t I = 0; I < Call.Args.size(); ++I) {
+      if (Call.FirstStarred >= 0 && I >= size_t(Call.FirstStarred))
+        break;
+      if (Call.Args[I] == NoExpr)
+        continue;
+      CallArgument A = namedCode(S, Call.Args[I]);
+      if (A.Code == NoScope && A.Param < 0)
+        continue;
+      A.Position = int32_t(I);
+      Out.push_back(std::move(A));
+    }
+    for (const Keyword &K : Call.Keywords) {
+      if (K.Value == NoExpr || K.Name.empty())
+        continue;
+      CallArgument A = namedCode(S, K.Value);
+      if (A.Code == NoScope && A.Param < 0)
+        continue;
+      A.Keyword = K.Name;
+      Out.push_back(std::move(A));
+    }
+    return Out;
   }
 
   /// The start method a process-starting call will use, as far as the code

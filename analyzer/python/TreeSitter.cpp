@@ -102,6 +102,8 @@ static Syms load() {
   S.ForInClause = symbol(L, "for_in_clause");
   S.IfClause = symbol(L, "if_clause");
   S.TypedParameter = symbol(L, "typed_parameter");
+  S.KeywordSeparator = symbol(L, "keyword_separator");
+  S.PositionalSeparator = symbol(L, "positional_separator");
   S.Subscript = symbol(L, "subscript");
   S.NamedExpression = symbol(L, "named_expression");
   S.Await = symbol(L, "await");

@@ -86,6 +86,8 @@ struct Syms {
   TSSymbol ForInClause;
   TSSymbol IfClause;
   TSSymbol TypedParameter;
+  TSSymbol KeywordSeparator;
+  TSSymbol PositionalSeparator;
   TSSymbol Subscript;
   TSSymbol NamedExpression;
   TSSymbol Await;

@@ -164,6 +164,77 @@ TEST(PythonModel, SummariesFollowCallsToAFixpoint) {
   EXPECT_FALSE(S.has(ModuleScope, project::Effect::StartsProcess));
 }
 
+TEST(PythonModel, ParametersKeepTheirOrderAndKinds) {
+  auto M = build("def f(a, /, b, c=1, *args, d, e: int = 2, **kw):\n"
+                 "    pass\n"
+                 "def g(x, *, y):\n"
+                 "    pass\n"
+                 "class C:\n"
+                 "    @classmethod\n"
+                 "    def make(cls, *xs: int):\n"
+                 "        pass\n"
+                 "h = lambda p, q=0: p\n");
+  auto Named = [&](const char *N) -> const Scope & {
+    for (const Scope &S : M->Scopes)
+      if (S.Name == N)
+        return S;
+    ADD_FAILURE() << N;
+    return M->Scopes[0];
+  };
+  const Scope &F = Named("f");
+  EXPECT_EQ(F.Params, (std::vector<std::string>{"a", "b", "c", "d", "e"}));
+  EXPECT_EQ(F.PositionalParams, 3u);
+  EXPECT_EQ(F.PositionalOnlyParams, 1u);
+  EXPECT_EQ(Named("g").PositionalParams, 1u);
+  EXPECT_TRUE(Named("make").IsClassMethod);
+  EXPECT_EQ(Named("make").Params, (std::vector<std::string>{"cls"}));
+  EXPECT_EQ(Named("make").PositionalParams, 1u);
+  EXPECT_EQ(Named("<lambda>").Params, (std::vector<std::string>{"p", "q"}));
+}
+
+TEST(PythonModel, PickledParametersFollowCallsThatPassThemOn) {
+  auto M = build("import multiprocessing as mp\n"
+                 "def run(fn, items):\n"
+                 "    with mp.Pool() as pool:\n"
+                 "        return pool.map(fn, items)\n"
+                 "def relay(items, f):\n"
+                 "    return run(f, items)\n"
+                 "def rebinds(f):\n"
+                 "    f = print\n"
+                 "    return run(f, [])\n"
+                 "def main():\n"
+                 "    relay([1], f=lambda x: x)\n"
+                 "    run(*[print], [])\n");
+  auto ScopeNamed = [&](const char *N) {
+    for (size_t I = 0; I < M->Scopes.size(); ++I)
+      if (M->Scopes[I].Name == N)
+        return ScopeId(I);
+    return NoScope;
+  };
+  const Event *Pickled = nullptr;
+  for (const Event &Ev : M->Events)
+    if (Ev.Kind == EventKind::PickledParameter)
+      Pickled = &Ev;
+  ASSERT_TRUE(Pickled);
+  EXPECT_EQ(Pickled->Param, 0);
+  EXPECT_EQ(Pickled->ParamName, "fn");
+  EXPECT_TRUE(Pickled->EveryMethod);
+  EXPECT_EQ(Pickled->Exec, ScopeNamed("run"));
+  auto S = project::summarize(*M);
+  EXPECT_TRUE(S.pickles(ScopeNamed("run"), 0));
+  EXPECT_FALSE(S.pickles(ScopeNamed("run"), 1));
+  ASSERT_TRUE(S.pickles(ScopeNamed("relay"), 1));
+  EXPECT_EQ(S.pickles(ScopeNamed("relay"), 1)->Next, 0u);
+  EXPECT_FALSE(S.has(ScopeNamed("rebinds"), project::Effect::PicklesParameter));
+  // main passes code, not a parameter of its own: it pickles nothing.
+  EXPECT_FALSE(S.has(ScopeNamed("main"), project::Effect::PicklesParameter));
+  auto Through = project::codePickledThroughCalls(S);
+  ASSERT_EQ(Through.size(), 1u);
+  EXPECT_EQ(Through[0].ParamName, "f");
+  ASSERT_EQ(Through[0].Chain.size(), 3u);
+  EXPECT_EQ(&Through[0].pickledAt(), Pickled);
+}
+
 TEST(PythonModel, SyntaxErrorsAndDeepNestingAreRefused) {
   auto File = std::make_shared<const SourceFile>("t.py", "/t.py", "def (:\n");
   ParseFailure Error;

@@ -30,9 +30,13 @@ public:
     return Info;
   }
 
-  // Every finding is a PickledArgument event.
+  // A finding is a PickledArgument event, or an argument of a call (local
+  // or into another module) whose callee pickles it (ModuleSummary::
+  // Pickles), which needs the callee's PickledParameter too when local.
   EventMask neededEvents() const override {
-    return eventBit(EventKind::PickledArgument);
+    return eventBit(EventKind::PickledArgument) |
+           eventBit(EventKind::LocalCall) | eventBit(EventKind::ExternalCall) |
+           eventBit(EventKind::PickledParameter);
   }
 
   /// A Process whose target is pickled only when it starts, assigned to a
@@ -81,50 +85,106 @@ public:
       if (Ev.Kind != EventKind::PickledArgument ||
           size_t(Ev.Callee) >= M.Scopes.size())
         continue;
-      ScopeId Local = enclosingFunction(M, Ev.Callee);
-      const Scope &Obj = M.Scopes[size_t(Ev.Callee)];
-      if (Obj.Kind != ScopeKind::Lambda && Local == NoScope)
+      // (Only for what may be reported: the test reads every expression.)
+      bool Local = M.Scopes[size_t(Ev.Callee)].Kind == ScopeKind::Lambda ||
+                   enclosingFunction(M, Ev.Callee) != NoScope;
+      if (Local && !Ev.EveryMethod && neverStarted(M, Ev))
         continue;
-      if (!Ev.EveryMethod && neverStarted(M, Ev))
-        continue;
-      std::string Why;
-      if (Ev.EveryMethod) {
-        Why = "a pool or an executor pickles its tasks whatever the start "
-              "method, so this fails under every start method";
-      } else {
-        std::string Method = Ev.Target.empty() ? Declared : Ev.Target;
-        if (Method == "fork")
-          continue; // inherited by the forked child, never pickled
-        if (!Method.empty() && Ev.Target.empty())
-          Why = "the " + Method +
-                " start method this module sets pickles it in the parent";
-        else if (!Method.empty())
-          Why = "the " + Method + " start method pickles it in the parent";
-        else
-          Why = "the default start method pickles it in the parent (spawn on "
-                "macOS and Windows, forkserver on Linux from Python 3.14)";
+      std::string Method = Ev.Target.empty() ? Declared : Ev.Target;
+      reportCode(C, Ev.Range, Ev.Callee, Ev.OfInstance, Ev.What, "", Method,
+                 Ev.EveryMethod, Ev.Target.empty() ? "this module sets" : "");
+    }
+    // Code handed to a function that pickles it: `run_parallel(lambda x:
+    // x, items)` where run_parallel does `pool.map(fn, items)`.
+    for (const project::PickledThroughCall &P :
+         project::codePickledThroughCalls(C.Summary)) {
+      const Event &At = P.pickledAt();
+      const project::WitnessStep &Last = P.Chain.back();
+      bool Elsewhere = Last.otherFile(M);
+      std::string Method = At.Target, SetBy;
+      if (Method.empty() && !At.EveryMethod) {
+        // A start method set where it is pickled, or here.
+        Method = declaredStartMethod(*Last.Module);
+        SetBy =
+            Elsewhere ? project::fileName(Last) + " sets" : "this module sets";
+        if (Method.empty()) {
+          Method = Declared;
+          SetBy = "this module sets";
+        }
       }
-      Finding &F =
-          C.report(Ev.Range, describe(M, Ev) + " passed to `" + Ev.What +
-                                 "` cannot be pickled; " + Why);
-      // Where it is defined, when that is not the argument itself: the
-      // lambda, or what the function defines (the class of a method).
-      if (Obj.Kind == ScopeKind::Lambda) {
-        if (Obj.Range.Begin < Ev.Range.Begin || Obj.Range.End > Ev.Range.End)
-          F.Related.push_back({C.loc(Obj.Range), "the lambda is defined here"});
+      std::string Via = " as parameter `" + P.ParamName + "`, which `" +
+                        At.What + "` pickles" +
+                        (Elsewhere ? " in " + project::fileName(Last) : "") +
+                        ",";
+      Finding *F = reportCode(C, P.Arg->Range, P.Arg->Code, P.Arg->OfInstance,
+                              P.Call->What, Via, Method, At.EveryMethod, SetBy);
+      if (!F)
         continue;
+      std::vector<Note> Notes;
+      for (size_t I = 0; I < P.Chain.size(); ++I) {
+        const project::WitnessStep &Step = P.Chain[I];
+        std::string Note = I == 0 ? "`" + Step.Ev->What +
+                                        "` receives it as parameter `" +
+                                        P.ParamName + "`"
+                           : I + 1 == P.Chain.size()
+                               ? "`" + Step.Ev->What + "` pickles `" +
+                                     Step.Ev->ParamName + "` here"
+                               : "which passes it to `" + Step.Ev->What + "`";
+        Notes.push_back({Step.loc(), std::move(Note)});
       }
-      ScopeId Def = Ev.Callee;
-      while (M.Scopes[size_t(Def)].Parent != Local)
-        Def = M.Scopes[size_t(Def)].Parent;
-      const Scope &D = M.Scopes[size_t(Def)];
-      F.Related.push_back(
-          {C.loc(D.NameRange), "`" + D.Name + "` is defined inside `" +
-                                   M.Scopes[size_t(Local)].QualName + "`"});
+      F->Related.insert(F->Related.begin(), Notes.begin(), Notes.end());
     }
   }
 
 private:
+  /// Reports \p Code (a scope of C's module) passed to `What` at \p At if
+  /// pickle cannot find it, under start method \p Method (from the event
+  /// or set by \p SetBy: "this module sets"; "" if the code names it) or
+  /// under every method; null if it is fine.
+  static Finding *reportCode(PythonCheck &C, Span At, ScopeId Code,
+                             bool OfInstance, const std::string &What,
+                             const std::string &Via, const std::string &Method,
+                             bool EveryMethod, const std::string &SetBy) {
+    const PythonModule &M = C.Module;
+    ScopeId Local = enclosingFunction(M, Code);
+    const Scope &Obj = M.Scopes[size_t(Code)];
+    if (Obj.Kind != ScopeKind::Lambda && Local == NoScope)
+      return nullptr;
+    std::string Why;
+    if (EveryMethod) {
+      Why = "a pool or an executor pickles its tasks whatever the start "
+            "method, so this fails under every start method";
+    } else if (Method == "fork") {
+      return nullptr; // inherited by the forked child, never pickled
+    } else if (!Method.empty() && !SetBy.empty()) {
+      Why = "the " + Method + " start method " + SetBy +
+            " pickles it in the parent";
+    } else if (!Method.empty()) {
+      Why = "the " + Method + " start method pickles it in the parent";
+    } else {
+      Why = "the default start method pickles it in the parent (spawn on "
+            "macOS and Windows, forkserver on Linux from Python 3.14)";
+    }
+    Finding &F =
+        C.report(At, describe(M, Code, OfInstance) + " passed to `" + What +
+                         "`" + Via + " cannot be pickled; " + Why);
+    // Where it is defined, when that is not the argument itself: the
+    // lambda, or what the function defines (the class of a method).
+    if (Obj.Kind == ScopeKind::Lambda) {
+      if (Obj.Range.Begin < At.Begin || Obj.Range.End > At.End)
+        F.Related.push_back({C.loc(Obj.Range), "the lambda is defined here"});
+      return &F;
+    }
+    ScopeId Def = Code;
+    while (M.Scopes[size_t(Def)].Parent != Local)
+      Def = M.Scopes[size_t(Def)].Parent;
+    const Scope &D = M.Scopes[size_t(Def)];
+    F.Related.push_back(
+        {C.loc(D.NameRange), "`" + D.Name + "` is defined inside `" +
+                                 M.Scopes[size_t(Local)].QualName + "`"});
+    return &F;
+  }
+
   /// The innermost function or lambda that \p S is defined in, if any:
   /// pickle cannot find what it defines by qualified name.
   static ScopeId enclosingFunction(const PythonModule &M, ScopeId S) {
@@ -137,25 +197,26 @@ private:
   }
 
   /// "lambda", "nested function `main.<locals>.work`", ...
-  static std::string describe(const PythonModule &M, const Event &Ev) {
-    const Scope &Obj = M.Scopes[size_t(Ev.Callee)];
+  static std::string describe(const PythonModule &M, ScopeId Code,
+                              bool OfInstance) {
+    const Scope &Obj = M.Scopes[size_t(Code)];
     std::string Name = "`" + Obj.QualName + "`";
     switch (Obj.Kind) {
     case ScopeKind::Lambda:
       return "lambda";
     case ScopeKind::Class:
-      return Ev.OfInstance ? "instance of local class " + Name
-                           : "local class " + Name;
+      return OfInstance ? "instance of local class " + Name
+                        : "local class " + Name;
     default:
       break;
     }
     bool Method = Obj.Parent != NoScope &&
                   M.Scopes[size_t(Obj.Parent)].Kind == ScopeKind::Class;
     if (Method)
-      return Ev.OfInstance ? "method " + Name +
-                                 " bound to an instance of a "
-                                 "local class"
-                           : "method " + Name + " of a local class";
+      return OfInstance ? "method " + Name +
+                              " bound to an instance of a "
+                              "local class"
+                        : "method " + Name + " of a local class";
     return "nested function " + Name;
   }
 

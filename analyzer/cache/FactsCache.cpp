@@ -26,7 +26,7 @@ namespace {
 
 constexpr char IndexMagic[4] = {'M', 'P', 'G', 'I'};
 constexpr char EntryMagic[4] = {'M', 'P', 'G', 'F'};
-constexpr uint32_t FileFormat = 3;
+constexpr uint32_t FileFormat = 4;
 constexpr size_t MaxIndexEntries = 500000;
 constexpr uint64_t MaxEntryBytes = 256ull << 20;
 
@@ -121,9 +121,10 @@ void parseIndex(std::string_view Bytes,
     if (Imports > 4096)
       return;
     for (uint32_t J = 0; J < Imports && R.Ok; ++J) {
-      std::string_view B = R.bytes(2);
+      uint32_t N = R.get32();
+      std::string_view B = R.bytes(N);
       if (R.Ok)
-        E.Imports.push_back(uint16_t(uint8_t(B[0]) | (uint8_t(B[1]) << 8)));
+        E.Imports.emplace_back(B);
     }
     if (!R.Ok || uint8_t(V[0]) > uint8_t(FactsCache::Verdict::Facts))
       return;
@@ -212,7 +213,7 @@ const FactsCache::IndexEntry *FactsCache::lookup(const std::string &AbsPath,
 
 void FactsCache::record(const std::string &AbsPath, const FileIdentity &Id,
                         const ContentHash &Hash, Verdict V, uint32_t Events,
-                        std::vector<uint16_t> Imports) {
+                        std::vector<std::string> Imports) {
   if (Id.MtimeNs > RacyAfterNs || Id.CtimeNs > RacyAfterNs)
     return; // racily clean: hash it again next time
   auto It = Index.find(AbsPath);
@@ -295,9 +296,9 @@ bool FactsCache::save(std::string &Error) {
     Body.push_back(char(E.V));
     put32(Body, E.Events);
     put32(Body, uint32_t(E.Imports.size()));
-    for (uint16_t H : E.Imports) {
-      Body.push_back(char(H & 0xff));
-      Body.push_back(char(H >> 8));
+    for (const std::string &Name : E.Imports) {
+      put32(Body, uint32_t(Name.size()));
+      Body.append(Name);
     }
   }
   std::string Out(IndexMagic, 4);

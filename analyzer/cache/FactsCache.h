@@ -47,10 +47,10 @@ public:
     ContentHash Hash;
     Verdict V;
     uint32_t Events = 0; // Facts: the module's event kinds (eventsOf)
-    /// Skipped: 16-bit hashes of the names in the file's import statements
-    /// (sorted, distinct), so a warm run knows which files may import a
-    /// module with an effect without reading them.
-    std::vector<uint16_t> Imports;
+    /// Skipped: the modules the file's import statements name, so a warm
+    /// run knows which files may import a module with an effect without
+    /// reading them.
+    std::vector<std::string> Imports;
   };
 
   /// The default directory: $MPGUARD_CACHE_DIR, else $XDG_CACHE_HOME/mpguard,
@@ -74,7 +74,7 @@ public:
   /// Records what this run learned about a file (thread-safe).
   void record(const std::string &AbsPath, const FileIdentity &Id,
               const ContentHash &Hash, Verdict V, uint32_t Events = 0,
-              std::vector<uint16_t> Imports = {});
+              std::vector<std::string> Imports = {});
 
   /// The encoded facts stored for \p Hash. Corrupt: an entry exists but
   /// fails its checks (it is overwritten when the facts are stored again).

@@ -43,6 +43,7 @@
 #include <map>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <sys/stat.h>
 
@@ -75,27 +76,16 @@ struct FileResult {
   std::unique_ptr<project::ModuleSummary> Summary;
   /// A checked and freed module's ExternalCall targets, distinct.
   std::vector<std::string> Links;
-  /// A file the prefilter rejected: the hashes of the names its import
-  /// statements mention (importHashes).
-  std::vector<uint16_t> ImportHashes;
-  /// A file named on the command line that the prefilter rejected: the
-  /// modules it imports (importNames).
+  /// A file the prefilter rejected: the modules it imports (importNames),
+  /// from its text or from the cache index.
   std::vector<std::string> ImportNames;
 };
 
-/// A name's 16-bit FNV-1a hash, folded: what the cache index keeps of the
-/// names in a skipped file's import statements.
-uint16_t nameHash(std::string_view Name) {
-  uint32_t H = 2166136261u;
-  for (char C : Name)
-    H = (H ^ uint8_t(C)) * 16777619u;
-  return uint16_t(H ^ (H >> 16));
-}
-
 /// The modules a file's import statements name, as written: "a.b" for
 /// `import a.b as c`; "m", "m.x" and "m.y" for `from m import x, y` (x may
-/// be a submodule); ".", ".x" for `from . import x`. A line scan like
-/// importHashes.
+/// be a submodule); ".", ".x" for `from . import x`. A cheap line scan,
+/// not a parse: it may see more names than the statements hold (an
+/// `import` line inside a string), never fewer.
 std::vector<std::string> importNames(std::string_view Text) {
   std::vector<std::string> Names;
   auto Add = [&](std::string N) {
@@ -170,58 +160,6 @@ std::vector<std::string> importNames(std::string_view Text) {
     }
   }
   return Names;
-}
-
-/// The identifiers of a file's `import` and `from ... import` statements
-/// (module names, their components and imported names) as sorted,
-/// distinct nameHashes: a file the prefilter rejected is parsed only if it
-/// may import a module that gives a call an effect. A cheap scan, not a
-/// parse: it may see more names than the statements hold, never fewer.
-std::vector<uint16_t> importHashes(std::string_view Text) {
-  std::vector<uint16_t> Hashes;
-  auto Ident = [](char C) {
-    return C == '_' || (C >= 'a' && C <= 'z') || (C >= 'A' && C <= 'Z') ||
-           (C >= '0' && C <= '9') || uint8_t(C) >= 0x80;
-  };
-  size_t Pos = 0;
-  while (Pos < Text.size()) {
-    size_t End = Text.find('\n', Pos);
-    if (End == std::string_view::npos)
-      End = Text.size();
-    std::string_view Line = Text.substr(Pos, End - Pos);
-    size_t I = Line.find_first_not_of(" \t");
-    if (I != std::string_view::npos &&
-        (Line.substr(I, 7) == "import " || Line.substr(I, 5) == "from ")) {
-      // `from m import (a,\n b)` runs on to the closing parenthesis, a
-      // backslash continuation to the next blank line at most.
-      size_t Stop = std::string_view::npos;
-      if (Line.find('(') != std::string_view::npos)
-        Stop = Text.find(')', Pos);
-      else if (!Line.empty() && Line.back() == '\\')
-        Stop = Text.find("\n\n", Pos);
-      if (Stop != std::string_view::npos)
-        End = Stop;
-      else if (Line.find('(') != std::string_view::npos ||
-               (!Line.empty() && Line.back() == '\\'))
-        End = Text.size();
-      Line = Text.substr(Pos, End - Pos);
-      for (size_t J = I; J < Line.size();) {
-        if (!Ident(Line[J])) {
-          ++J;
-          continue;
-        }
-        size_t K = J;
-        while (K < Line.size() && Ident(Line[K]))
-          ++K;
-        Hashes.push_back(nameHash(Line.substr(J, K - J)));
-        J = K;
-      }
-    }
-    Pos = End + 1;
-  }
-  std::sort(Hashes.begin(), Hashes.end());
-  Hashes.erase(std::unique(Hashes.begin(), Hashes.end()), Hashes.end());
-  return Hashes;
 }
 
 bool readInput(const InputFile &In, std::string &Bytes, struct stat &St,
@@ -421,7 +359,7 @@ void analyzeFile(const InputFile &In, const std::string &ModuleName,
       if (Known && Known->V == FactsCache::Verdict::Skipped &&
           !(Known->Events & Needed & python::SuppressionCommentsBit)) {
         Out.Source = FileResult::IndexSkip;
-        Out.ImportHashes = Known->Imports;
+        Out.ImportNames = Known->Imports;
         return;
       }
       if (Known && !(Known->Events & Needed)) {
@@ -457,19 +395,14 @@ void analyzeFile(const InputFile &In, const std::string &ModuleName,
   Out.Source = FileResult::Read;
   bool Comments = python::mayHoldSuppressions(Bytes);
   bool Passed = pythonPrefilter(Bytes);
-  if (!Passed) {
-    Out.ImportHashes = importHashes(Bytes);
-    // Named on the command line (a pre-commit hook's changed files): its
-    // imports are followed even outside the run's files.
-    if (In.HasIdentity)
-      Out.ImportNames = importNames(Bytes);
-  }
+  if (!Passed)
+    Out.ImportNames = importNames(Bytes);
   if (!Passed && !Entry &&
       !(Comments && (Needed & python::SuppressionCommentsBit))) {
     if (Cache && !In.IsStdin)
       Cache->record(
           In.AbsolutePath, identityOf(St), Hash, FactsCache::Verdict::Skipped,
-          Comments ? python::SuppressionCommentsBit : 0, Out.ImportHashes);
+          Comments ? python::SuppressionCommentsBit : 0, Out.ImportNames);
     return;
   }
   auto File = std::make_shared<const SourceFile>(
@@ -517,7 +450,7 @@ void analyzeFile(const InputFile &In, const std::string &ModuleName,
         In.AbsolutePath, identityOf(St), Hash,
         Passed ? FactsCache::Verdict::Facts : FactsCache::Verdict::Skipped,
         Passed ? python::eventsOf(*M) : python::SuppressionCommentsBit,
-        Out.ImportHashes);
+        Out.ImportNames);
   M->ModuleName = ModuleName;
   M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
   M->FrozenEntry = Entry;
@@ -544,18 +477,39 @@ void analyzeFile(const InputFile &In, const std::string &ModuleName,
 /// Reads and parses a file for the linker, past the prefilter. Null when
 /// it cannot be read or parsed (its error, if any, was reported when the
 /// file was first read).
-std::unique_ptr<python::PythonModule> loadModule(const InputFile &In,
-                                                 const std::string &Name) {
+std::unique_ptr<python::PythonModule>
+loadModule(const InputFile &In, const std::string &Name, FactsCache *Cache) {
   std::string Bytes;
   struct stat St;
   ToolError Err;
-  if (In.IsStdin || !readInput(In, Bytes, St, Err) ||
-      !python::decodePythonSource(Bytes, Err))
+  if (In.IsStdin || !readInput(In, Bytes, St, Err))
+    return nullptr;
+  // Facts by content, as in analyzeFile: a warm run decodes instead of
+  // parsing.
+  ContentHash Hash{};
+  if (Cache)
+    Hash = hashContent(Bytes);
+  if (!python::decodePythonSource(Bytes, Err))
     return nullptr;
   auto File = std::make_shared<const SourceFile>(
       In.DisplayPath, In.AbsolutePath, std::move(Bytes));
-  python::ParseFailure PF;
-  auto M = python::buildPythonModule(File, PF);
+  std::unique_ptr<python::PythonModule> M;
+  std::string Payload;
+  if (Cache && Cache->loadFacts(Hash, Payload) == FactsCache::Load::Ok) {
+    M = std::make_unique<python::PythonModule>();
+    M->File = File;
+    if (!python::decodeModuleFacts(Payload, *M))
+      M.reset();
+  }
+  if (!M) {
+    python::ParseFailure PF;
+    M = python::buildPythonModule(File, PF);
+    if (M && Cache) {
+      Payload.clear();
+      python::encodeModuleFacts(*M, Payload);
+      Cache->storeFacts(Hash, Payload);
+    }
+  }
   if (M) {
     M->ModuleName = Name;
     M->NotRerunInChildren = notRerunInChildren(In.DisplayPath);
@@ -571,11 +525,11 @@ std::unique_ptr<python::PythonModule> loadModule(const InputFile &In,
 ///
 /// Only modules that can matter are parsed again: a file of the run
 /// without an effect of its own is loaded when its calls (Links) reach a
-/// loaded module's effect, or, rejected by the prefilter, when its import
-/// statements name a loaded module that has or re-exports an effect (by
-/// the names' hashes; a file named on the command line by the modules it
-/// imports, resolved). Round after round until no module is added; each
-/// file is parsed at most once, so import cycles end.
+/// loaded module's effect, or, rejected by the prefilter, when one of the
+/// modules its import statements name (ImportNames, from its text or the
+/// cache index) has or re-exports an effect. Round after round until no
+/// module is added; each file is parsed at most once, so import cycles
+/// end.
 struct LinkStats {
   size_t Kept = 0;    // modules with an effect, kept from the first pass
   size_t Loaded = 0;  // files of the run parsed again or for the first time
@@ -589,7 +543,7 @@ template <typename WithEnabledFn>
 LinkStats linkModules(const std::vector<InputFile> &Files,
                       const std::vector<std::string> &Names,
                       WithEnabledFn WithEnabled, const Targets &T,
-                      bool IncludeSuppressed,
+                      bool IncludeSuppressed, FactsCache *Cache,
                       std::vector<FileResult> &Results) {
   LinkStats Stats;
   auto Start = std::chrono::steady_clock::now();
@@ -618,7 +572,7 @@ LinkStats linkModules(const std::vector<InputFile> &Files,
       return nullptr;
     Tried[I] = true;
     ++Stats.Loaded;
-    R.Module = loadModule(Files[I], Names[I]);
+    R.Module = loadModule(Files[I], Names[I], Cache);
     if (!R.Module)
       return nullptr;
     R.Module->FrozenEntry = frozenEntryFor(Files[I].AbsolutePath);
@@ -643,7 +597,8 @@ LinkStats linkModules(const std::vector<InputFile> &Files,
           Display = Path;
         FileResult &R = Outside.emplace_back();
         ++Stats.Outside;
-        R.Module = loadModule(InputFile(Display.str(), Path, false), Name);
+        R.Module =
+            loadModule(InputFile(Display.str(), Path, false), Name, Cache);
         if (!R.Module)
           return nullptr;
         R.Summary = std::make_unique<project::ModuleSummary>(
@@ -652,7 +607,7 @@ LinkStats linkModules(const std::vector<InputFile> &Files,
       });
   bool Any = false;
   for (size_t I = 0; I < Files.size(); ++I) {
-    Linker.addFile(Names[I], Files[I].AbsolutePath);
+    Linker.addFile(Names[I], Files[I].AbsolutePath, !Files[I].HasIdentity);
     if (Results[I].Summary) {
       ++Stats.Kept;
       Selected[I] = Tried[I] = true;
@@ -664,61 +619,33 @@ LinkStats linkModules(const std::vector<InputFile> &Files,
   if (!Any)
     return Stats;
   Linker.link();
-  std::vector<bool> Exposes; // by Linker.modules() index
-  std::vector<bool> Wanted(1u << 16, false);
   while (true) {
     ++Stats.Rounds;
-    // The names an importer of a module with an effect writes: the
-    // module's own (last) name, for a package its name; a module that
-    // imports a function or module with an effect (a package __init__.py
-    // re-exporting it) counts too.
-    const auto &Mods = Linker.modules();
-    // (Resolving names below may load modules: they are looked at in the
-    // next round.)
-    Exposes.resize(Mods.size(), false);
-    for (size_t K = 0, N = Exposes.size(); K < N; ++K) {
-      const project::ModuleSummary &S = *Mods[K];
-      if (Exposes[K])
-        continue;
-      bool Has = S.anyEffect();
-      for (size_t B = 0; B < S.Module->Bindings.size() && !Has; ++B) {
-        const python::Binding &Bd = S.Module->Bindings[B];
-        if (Bd.In != python::ModuleScope ||
-            (Bd.Kind != python::BindingKind::Import &&
-             Bd.Kind != python::BindingKind::ImportFrom))
-          continue;
-        std::string Ref = Bd.Module;
-        if (Bd.Kind == python::BindingKind::ImportFrom)
-          Ref = Ref.empty() || Ref.back() == '.' ? Ref + Bd.Member
-                                                 : Ref + "." + Bd.Member;
-        if (project::ModuleSummary::Target Tg = Linker.resolve(*S.Module, Ref))
-          for (size_t E = 0; E < project::EffectCount && !Has; ++E)
-            Has = Tg.In->has(Tg.Scope, project::Effect(E));
-        Has =
-            Has || Linker.importsEffect(S.Module->ModuleName,
-                                        S.Module->File->absolutePath(), {Ref});
-      }
-      if (!Has)
-        continue;
-      Exposes[K] = true;
-      std::string Name =
-          project::ProjectLinker::canonicalModuleName(S.Module->ModuleName);
-      Wanted[nameHash(llvm::StringRef(Name).rsplit('.').second.empty()
-                          ? llvm::StringRef(Name)
-                          : llvm::StringRef(Name).rsplit('.').second)] = true;
-    }
-    size_t Before = Mods.size();
+    size_t Before = Linker.modules().size();
+    // A walked file's absolute import can only reach a loaded module: one
+    // whose top-level name it starts with (relative ones are resolved).
+    std::unordered_set<std::string> Tops;
+    for (const project::ModuleSummary *S : Linker.modules())
+      Tops.insert(
+          llvm::StringRef(S->Module->ModuleName).split('.').first.str());
+    auto MayReach = [&](const std::string &Name) {
+      return Name.empty() || Name[0] == '.' ||
+             Tops.count(llvm::StringRef(Name).split('.').first.str());
+    };
     for (size_t I = 0; I < Files.size(); ++I) {
       FileResult &R = Results[I];
       if (Selected[I])
         continue;
       const std::string &Path = Files[I].AbsolutePath;
+      if (!Files[I].HasIdentity && R.Links.empty() &&
+          std::none_of(R.ImportNames.begin(), R.ImportNames.end(), MayReach))
+        continue;
       bool Candidate =
-          std::any_of(R.ImportHashes.begin(), R.ImportHashes.end(),
-                      [&](uint16_t H) { return Wanted[H]; }) ||
           (!R.Links.empty() && Linker.reachesEffect(Names[I], Path, R.Links)) ||
           (!R.ImportNames.empty() &&
-           Linker.importsEffect(Names[I], Path, R.ImportNames));
+           Linker.importsEffect(
+               Names[I], Path, R.ImportNames,
+               ~project::effectBit(project::Effect::LeavesThreadRunning)));
       if (!Candidate)
         continue;
       Selected[I] = true;
@@ -887,14 +814,11 @@ bool pythonPrefilter(std::string_view Bytes) {
   for (const char *N : Needles)
     if (Bytes.find(N) != std::string_view::npos)
       return true;
-  // MPG003 without multiprocessing: a thread (threading, _thread, Thread,
-  // ThreadPool..., QueueListener) and a fork (os.fork, pty.fork, forkpty,
-  // preexec_fn).
-  auto Has = [&](const char *N) {
-    return Bytes.find(N) != std::string_view::npos;
-  };
-  return (Has("fork") || Has("preexec_fn")) &&
-         (Has("hread") || Has("QueueListener"));
+  // MPG003 without multiprocessing: a fork (os.fork, pty.fork, forkpty,
+  // preexec_fn), after a thread this file starts or one a function of
+  // another module leaves running (the linker follows that call).
+  return Bytes.find("fork") != std::string_view::npos ||
+         Bytes.find("preexec_fn") != std::string_view::npos;
 }
 
 void runCheck(const Options &O, const Configuration &Config, Report &R) {
@@ -991,7 +915,7 @@ void runCheck(const Options &O, const Configuration &Config, Report &R) {
   LinkStats Linked;
   if (Needed & ~python::SuppressionCommentsBit)
     Linked = linkModules(Files, Names, WithEnabled, Targets,
-                         O.IncludeSuppressed, Results);
+                         O.IncludeSuppressed, Cache.get(), Results);
   if (Cache) {
     std::string Error;
     if (!Cache->save(Error))

@@ -53,10 +53,10 @@ ModuleSummary::Target ModuleSummary::callee(const Event &Ev) const {
   return Target{};
 }
 
-bool ModuleSummary::anyEffect() const {
+bool ModuleSummary::anyEffect(uint32_t Mask) const {
   for (const auto &W : Witness)
-    for (int32_t I : W)
-      if (I >= 0)
+    for (size_t E = 0; E < EffectCount; ++E)
+      if (W[E] >= 0 && (Mask & effectBit(Effect(E))))
         return true;
   return false;
 }
@@ -298,9 +298,12 @@ std::string ProjectLinker::canonicalModuleName(std::string_view Name) {
 }
 
 void ProjectLinker::addFile(const std::string &ModuleName,
-                            const std::string &Path) {
-  if (!Path.empty())
-    PathsByName[canonicalModuleName(ModuleName)].push_back(Path);
+                            const std::string &Path, bool Walked) {
+  if (Path.empty())
+    return;
+  PathsByName[canonicalModuleName(ModuleName)].push_back(Path);
+  if (Walked)
+    WalkedPaths.insert(Path);
 }
 
 void ProjectLinker::add(ModuleSummary &S) {
@@ -345,12 +348,34 @@ ModuleSummary *ProjectLinker::findModule(const std::string &FromName,
                                          const std::string &FromPath,
                                          const std::string &Dotted,
                                          std::vector<std::string> &Rest) {
+  // Which file a name means depends only on the importer's directory and
+  // package: decided once (the rounds ask again and again), loaded each
+  // time it is asked for, as a file may be chosen for loading later.
+  std::string Key = llvm::sys::path::parent_path(FromPath).str() + '\0' +
+                    canonicalModuleName(FromName) + '\0' + Dotted;
+  auto [It, New] = Choices.try_emplace(std::move(Key));
+  if (New)
+    It->second = chooseModule(FromName, FromPath, Dotted);
+  const Choice &C = It->second;
+  if (C.Path.empty())
+    return nullptr;
+  ModuleSummary *S = moduleAt(C.Path, C.Module);
+  if (!S)
+    return nullptr;
+  std::vector<std::string> Parts = splitDots(Dotted);
+  Rest.assign(Parts.begin() + C.Parts, Parts.end());
+  return S;
+}
+
+ProjectLinker::Choice ProjectLinker::chooseModule(const std::string &FromName,
+                                                  const std::string &FromPath,
+                                                  const std::string &Dotted) {
   std::vector<std::string> Parts = splitDots(Dotted);
   // Where a name no file of the run has is looked for: the importing
   // script's directory, then the directory above its top package, as
   // sys.path has them.
   llvm::SmallVector<llvm::SmallString<256>, 2> Roots;
-  if (!FromPath.empty()) {
+  if (!FromPath.empty() && !WalkedPaths.count(FromPath)) {
     llvm::SmallString<256> Dir(llvm::sys::path::parent_path(FromPath));
     Roots.push_back(Dir);
     std::vector<std::string> Pkg = splitDots(canonicalModuleName(FromName));
@@ -400,15 +425,10 @@ ModuleSummary *ProjectLinker::findModule(const std::string &FromName,
         }
       }
     }
-    if (Path.empty())
-      continue;
-    ModuleSummary *S = moduleAt(Path, Module);
-    if (!S)
-      return nullptr;
-    Rest.assign(Parts.begin() + N, Parts.end());
-    return S;
+    if (!Path.empty())
+      return Choice{Path, Module, N};
   }
-  return nullptr;
+  return Choice{};
 }
 
 ModuleSummary::Target ProjectLinker::resolveIn(const ModuleSummary &T,
@@ -505,17 +525,56 @@ ModuleSummary::Target ProjectLinker::resolve(const std::string &FromName,
   return S ? resolveIn(*S, std::move(Rest)) : ModuleSummary::Target{};
 }
 
+bool ProjectLinker::exposesEffect(const ModuleSummary &S, uint32_t Mask) {
+  if (S.anyEffect(Mask))
+    return true;
+  if (Depth > 8)
+    return false;
+  struct Nest {
+    unsigned &D;
+    explicit Nest(unsigned &D) : D(D) { ++D; }
+    ~Nest() { --D; }
+  } N(Depth);
+  // A package __init__.py that re-exports a function with an effect
+  // (`from .impl import run_all`). Not a module it merely imports: that
+  // would make every importer of threading a candidate.
+  const PythonModule &M = *S.Module;
+  for (const Binding &B : M.Bindings) {
+    if (B.In != ModuleScope || B.Kind != BindingKind::ImportFrom)
+      continue;
+    std::string Ref = B.Module.empty() || B.Module.back() == '.'
+                          ? B.Module + B.Member
+                          : B.Module + "." + B.Member;
+    if (ModuleSummary::Target T = resolve(M, Ref))
+      for (size_t E = 0; E < EffectCount; ++E)
+        if (T.In->has(T.Scope, Effect(E)) && (Mask & effectBit(Effect(E))))
+          return true;
+  }
+  return false;
+}
+
 bool ProjectLinker::importsEffect(const std::string &FromName,
                                   const std::string &FromPath,
-                                  const std::vector<std::string> &Names) {
+                                  const std::vector<std::string> &Names,
+                                  uint32_t Mask) {
   for (const std::string &N : Names) {
     std::string Dotted = absoluteName(FromName, N);
     std::vector<std::string> Rest;
     if (Dotted.empty())
       continue;
-    if (ModuleSummary *S = findModule(FromName, FromPath, Dotted, Rest))
-      if (S->anyEffect())
+    ModuleSummary *S = findModule(FromName, FromPath, Dotted, Rest);
+    if (!S)
+      continue;
+    if (Rest.empty()) {
+      if (exposesEffect(*S, Mask))
         return true;
+      continue;
+    }
+    // `from helpers import run_all`: the function itself.
+    if (ModuleSummary::Target T = resolveIn(*S, Rest))
+      for (size_t E = 0; E < EffectCount; ++E)
+        if (T.In->has(T.Scope, Effect(E)) && (Mask & effectBit(Effect(E))))
+          return true;
   }
   return false;
 }

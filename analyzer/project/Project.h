@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace mpguard {
@@ -100,9 +101,17 @@ struct ModuleSummary {
     Target T = callee(Ev);
     return T && T.In->has(T.Scope, E);
   }
-  /// Whether any scope has any effect (other modules' calls may matter).
-  bool anyEffect() const;
+  /// Whether any scope has an effect of \p Mask (bits: 1 << Effect;
+  /// other modules' calls may matter).
+  bool anyEffect(uint32_t Mask = ~0u) const;
 };
+
+/// The effects that make a file the prefilter rejected worth parsing when
+/// it imports them: process starts, the start method, forks, pickled
+/// parameters. Not LeavesThreadRunning alone: threading, logging.handlers,
+/// socketserver and asyncio have it, and most files import one of them;
+/// such a file matters to MPG003 only with a fork, which is one of these.
+constexpr uint32_t effectBit(Effect E) { return 1u << unsigned(E); }
 
 /// Computes the summary of one module, through its own calls only.
 ModuleSummary summarize(const python::PythonModule &M);
@@ -187,7 +196,12 @@ public:
   explicit ProjectLinker(Loader L) : Load(std::move(L)) {}
 
   /// Registers a file of the project under its module name.
-  void addFile(const std::string &ModuleName, const std::string &Path);
+  /// \p Walked: found by walking a directory of the run, whose other
+  /// files are then registered too; the disk is searched only for names
+  /// imported by other files (named on the command line, or outside the
+  /// run), so a large tree costs no stat per import.
+  void addFile(const std::string &ModuleName, const std::string &Path,
+               bool Walked = false);
   /// A loaded module (its file registered or not).
   void add(ModuleSummary &S);
   /// Resolves every added module's calls and propagates to a fixpoint. May
@@ -210,9 +224,12 @@ public:
                      const std::vector<std::string> &Names);
 
   /// Whether one of the modules \p Names (imported by module \p FromName in
-  /// \p FromPath, relative or not) has an effect somewhere.
+  /// \p FromPath, relative or not) has an effect somewhere or re-exports
+  /// one, or names a function that has one. Loads only modules already
+  /// chosen, and files outside the run.
   bool importsEffect(const std::string &FromName, const std::string &FromPath,
-                     const std::vector<std::string> &Names);
+                     const std::vector<std::string> &Names,
+                     uint32_t Mask = ~0u);
 
   /// \p QName made absolute against the package of module \p FromName
   /// (".util.f" in pkg.mod -> "pkg.util.f"); empty if it climbs above the
@@ -236,6 +253,18 @@ private:
                             const std::string &Dotted,
                             std::vector<std::string> &Rest);
   ModuleSummary *moduleAt(const std::string &Path, const std::string &Name);
+  /// The file a dotted name means from an importer: its path (empty if
+  /// none), module name, and how many parts of the name name the module.
+  struct Choice {
+    std::string Path, Module;
+    size_t Parts = 0;
+  };
+  Choice chooseModule(const std::string &FromName, const std::string &FromPath,
+                      const std::string &Dotted);
+  std::unordered_map<std::string, Choice> Choices;
+  std::unordered_set<std::string> WalkedPaths;
+  /// Whether a module has an effect or imports (re-exports) one.
+  bool exposesEffect(const ModuleSummary &S, uint32_t Mask);
   Loader Load;
   unsigned Depth = 0;
   std::vector<ModuleSummary *> Modules;

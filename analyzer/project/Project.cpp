@@ -242,6 +242,21 @@ std::vector<WitnessStep> pickleChain(const ModuleSummary &S, const Event &Call,
   return Chain;
 }
 
+std::vector<Note> PickledThroughCall::notes() const {
+  std::vector<Note> Notes;
+  for (size_t I = 0; I < Chain.size(); ++I) {
+    const WitnessStep &Step = Chain[I];
+    std::string Text =
+        I == 0 ? "`" + Step.Ev->What + "` receives it as parameter `" +
+                     ParamName + "`"
+        : I + 1 == Chain.size() ? "`" + Step.Ev->What + "` pickles `" +
+                                      Step.Ev->ParamName + "` here"
+                                : "which passes it to `" + Step.Ev->What + "`";
+    Notes.push_back({Step.loc(), std::move(Text)});
+  }
+  return Notes;
+}
+
 std::vector<PickledThroughCall>
 codePickledThroughCalls(const ModuleSummary &S) {
   std::vector<PickledThroughCall> Out;

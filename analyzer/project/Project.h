@@ -163,6 +163,9 @@ struct PickledThroughCall {
   std::string ParamName; // the callee's parameter that receives it
   std::vector<WitnessStep> Chain;
   const python::Event &pickledAt() const { return *Chain.back().Ev; }
+  /// The chain as related notes: "`run` receives it as parameter `fn`",
+  /// "which passes it to `go`", "`pool.map` pickles `fn` here".
+  std::vector<Note> notes() const;
 };
 
 /// Every such argument of \p S's module's LocalCall and ExternalCall

@@ -199,20 +199,6 @@ private:
                                    : "which calls `" + Step.What + "`"});
     }
   }
-
-  /// The start method the module's set_start_method() calls name, when they
-  /// all name the same one; else "" (the default).
-  static std::string declaredStartMethod(const PythonModule &M) {
-    std::string Method;
-    for (const Event &Ev : M.Events) {
-      if (Ev.Kind != EventKind::SetStartMethod || Ev.Target.empty())
-        continue;
-      if (!Method.empty() && Method != Ev.Target)
-        return {};
-      Method = Ev.Target;
-    }
-    return Method;
-  }
 };
 
 } // namespace

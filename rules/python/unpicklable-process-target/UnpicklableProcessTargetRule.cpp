@@ -120,18 +120,7 @@ public:
                               P.Call->What, Via, Method, At.EveryMethod, SetBy);
       if (!F)
         continue;
-      std::vector<Note> Notes;
-      for (size_t I = 0; I < P.Chain.size(); ++I) {
-        const project::WitnessStep &Step = P.Chain[I];
-        std::string Note = I == 0 ? "`" + Step.Ev->What +
-                                        "` receives it as parameter `" +
-                                        P.ParamName + "`"
-                           : I + 1 == P.Chain.size()
-                               ? "`" + Step.Ev->What + "` pickles `" +
-                                     Step.Ev->ParamName + "` here"
-                               : "which passes it to `" + Step.Ev->What + "`";
-        Notes.push_back({Step.loc(), std::move(Note)});
-      }
+      std::vector<Note> Notes = P.notes();
       F->Related.insert(F->Related.begin(), Notes.begin(), Notes.end());
     }
   }
@@ -218,20 +207,6 @@ private:
                               "local class"
                         : "method " + Name + " of a local class";
     return "nested function " + Name;
-  }
-
-  /// The start method the module's set_start_method() calls name, when they
-  /// all name the same one; else "" (the default).
-  static std::string declaredStartMethod(const PythonModule &M) {
-    std::string Method;
-    for (const Event &Ev : M.Events) {
-      if (Ev.Kind != EventKind::SetStartMethod || Ev.Target.empty())
-        continue;
-      if (!Method.empty() && Method != Ev.Target)
-        return {};
-      Method = Ev.Target;
-    }
-    return Method;
   }
 };
 

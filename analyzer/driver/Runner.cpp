@@ -869,9 +869,9 @@ void findFreezeEntries(const Options &O, const std::string &SourceRoot,
 } // namespace
 
 bool pythonPrefilter(std::string_view Bytes) {
-  // Names without which no enabled rule can fire on this file alone:
-  // the process-starting libraries and set_start_method; or threads and a
-  // fork.
+  // Names without which no enabled rule can fire on this file, or through
+  // it on a file that calls it: the process-starting libraries and
+  // set_start_method; or a thread or a fork.
   static const char *const Needles[] = {
       // "concurrent" alone admitted every docstring that says
       // "concurrently"; these two spellings cover both import forms.
@@ -888,13 +888,16 @@ bool pythonPrefilter(std::string_view Bytes) {
     if (Bytes.find(N) != std::string_view::npos)
       return true;
   // MPG003 without multiprocessing: a thread (threading, _thread, Thread,
-  // ThreadPool..., QueueListener) and a fork (os.fork, pty.fork, forkpty,
-  // preexec_fn).
+  // ThreadPool..., QueueListener) or a fork (os.fork, pty.fork, forkpty,
+  // preexec_fn). Either alone: a function that leaves a thread running, or
+  // one that forks, gives MPG003 a finding in the module that calls it
+  // (with a fork, or after a thread, of its own), and the linker keeps only
+  // modules that passed.
   auto Has = [&](const char *N) {
     return Bytes.find(N) != std::string_view::npos;
   };
-  return (Has("fork") || Has("preexec_fn")) &&
-         (Has("hread") || Has("QueueListener"));
+  return Has("fork") || Has("preexec_fn") || Has("hread") ||
+         Has("QueueListener");
 }
 
 void runCheck(const Options &O, const Configuration &Config, Report &R) {

@@ -528,8 +528,15 @@ void analyzeFile(const InputFile &In, const std::string &ModuleName,
   if (!Passed)
     return;
   // Other modules' calls may reach this one's effects: kept for the
-  // cross-module stage. Otherwise only the names it calls are.
-  if (Summary->anyEffect()) {
+  // cross-module stage; so is a module that hands another module's
+  // function to a process start (MPG005 reads the worker's code).
+  // Otherwise only the names it calls are.
+  bool PicklesOut =
+      (Needed & python::eventBit(python::EventKind::PickledExternal)) &&
+      std::any_of(M->Events.begin(), M->Events.end(), [](const auto &Ev) {
+        return Ev.Kind == python::EventKind::PickledExternal;
+      });
+  if (Summary->anyEffect() || PicklesOut) {
     Out.Module = std::move(M);
     Out.Summary = std::move(Summary);
     return;
@@ -589,7 +596,7 @@ template <typename WithEnabledFn>
 LinkStats linkModules(const std::vector<InputFile> &Files,
                       const std::vector<std::string> &Names,
                       WithEnabledFn WithEnabled, const Targets &T,
-                      bool IncludeSuppressed,
+                      bool IncludeSuppressed, bool ResolveWorkers,
                       std::vector<FileResult> &Results) {
   LinkStats Stats;
   auto Start = std::chrono::steady_clock::now();
@@ -610,11 +617,14 @@ LinkStats linkModules(const std::vector<InputFile> &Files,
   // run that is not selected cannot add an effect: the linker does not
   // load it when a name resolves to it.
   std::vector<bool> Selected(Files.size(), false), Tried(Files.size(), false);
+  // Set while resolving the workers of other modules (PickledExternal): a
+  // worker's file is loaded for its facts even when it has no effect.
+  bool LoadAny = false;
   auto Load = [&](size_t I) -> project::ModuleSummary * {
     FileResult &R = Results[I];
     if (R.Summary)
       return R.Summary.get();
-    if (!Selected[I] || Tried[I])
+    if ((!Selected[I] && !LoadAny) || Tried[I])
       return nullptr;
     Tried[I] = true;
     ++Stats.Loaded;
@@ -729,12 +739,37 @@ LinkStats linkModules(const std::vector<InputFile> &Files,
       break;
     Linker.link();
   }
-  // Check again every module that calls into another one's effect.
+  // Workers that are functions of other modules (MPG005 reads their
+  // code): PickledExternal events of the run's modules, resolved into
+  // Edges (callee() ignores them: handing a function to a process start
+  // does not run it here). Their files are loaded for the facts only;
+  // nothing is linked or checked again for them.
+  std::vector<bool> PicklesOut(Files.size(), false);
+  if (ResolveWorkers) {
+    LoadAny = true;
+    Linker.forgetUnloaded();
+    for (size_t I = 0; I < Files.size(); ++I) {
+      FileResult &R = Results[I];
+      if (!R.Summary || !Selected[I])
+        continue;
+      const python::PythonModule &M = *R.Module;
+      for (size_t E = 0; E < M.Events.size(); ++E)
+        if (M.Events[E].Kind == python::EventKind::PickledExternal)
+          if (project::ModuleSummary::Target T =
+                  Linker.resolve(M, M.Events[E].QName)) {
+            R.Summary->Edges[uint32_t(E)] = T;
+            PicklesOut[I] = true;
+          }
+    }
+    LoadAny = false;
+  }
+  // Check again every module that calls into another one's effect, or
+  // hands another one's function to a process start.
   for (size_t I = 0; I < Files.size(); ++I) {
     FileResult &R = Results[I];
     if (!R.Summary)
       continue;
-    bool Reaches = false;
+    bool Reaches = PicklesOut[I];
     for (const auto &[Index, Target] : R.Summary->Edges)
       for (size_t E = 0; E < project::EffectCount && !Reaches; ++E)
         Reaches = Target.In->has(Target.Scope, project::Effect(E));
@@ -993,8 +1028,10 @@ void runCheck(const Options &O, const Configuration &Config, Report &R) {
   });
   LinkStats Linked;
   if (Needed & ~python::SuppressionCommentsBit)
-    Linked = linkModules(Files, Names, WithEnabled, Targets,
-                         O.IncludeSuppressed, Results);
+    Linked = linkModules(
+        Files, Names, WithEnabled, Targets, O.IncludeSuppressed,
+        (Needed & python::eventBit(python::EventKind::PickledExternal)) != 0,
+        Results);
   if (Cache) {
     std::string Error;
     if (!Cache->save(Error))

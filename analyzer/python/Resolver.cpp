@@ -682,8 +682,20 @@ private:
         OfInstance = true;
       }
     }
-    if (Object == NoScope)
+    if (Object == NoScope) {
+      // A function or class of another module: resolved by the linker.
+      Value V = resolve(Arg, S.In, A.Range.Begin);
+      if (V.K != Value::QName || V.Name.empty() ||
+          isKnownLibraryName(canonicalName(V.Name)))
+        return;
+      Event Ev = makeEvent(EventKind::PickledExternal, S, Index, false, A.Range,
+                           sourceText(Call.Base));
+      Ev.Target = Method;
+      Ev.EveryMethod = P.EveryMethod;
+      Ev.QName = V.Name;
+      M.Events.push_back(std::move(Ev));
       return;
+    }
     Event Ev = makeEvent(EventKind::PickledArgument, S, Index, false, A.Range,
                          sourceText(Call.Base));
     Ev.Target = Method;

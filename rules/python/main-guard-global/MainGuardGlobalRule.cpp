@@ -233,21 +233,28 @@ private:
               It->second.InChild ||
               !Reported.insert({W, ScopeId(F), Mod + "." + U.Attr}).second)
             continue;
-          reportAttribute(C, Ev, *W, ScopeId(F), U, Mod, *It->second.MainOnly,
-                          Method);
+          reportAttribute(C, Ev, *W, ScopeId(F), Via, U, Mod,
+                          *It->second.MainOnly, Method);
         }
       }
     }
   }
 
   void reportAttribute(PythonCheck &C, const Event &Ev, const PythonModule &W,
-                       ScopeId F, const AttributeUse &U, const std::string &Mod,
+                       ScopeId F, const std::vector<ScopeId> &Via,
+                       const AttributeUse &U, const std::string &Mod,
                        const AttributeAssign &A,
                        const std::string &Method) const {
     const PythonModule &M = C.Module;
     bool Local = &W == &M;
     std::string Read = "`" + U.Base + "." + U.Attr + "`";
     std::string Who = "`" + W.Scopes[size_t(F)].QualName + "`";
+    // The function handed over, when the read is in one it calls.
+    ScopeId Entry = F;
+    for (unsigned Hops = 0; Via[size_t(Entry)] != NoScope && Hops < 16; ++Hops)
+      Entry = Via[size_t(Entry)];
+    if (Entry != F)
+      Who += " (called by `" + W.Scopes[size_t(Entry)].QualName + "`)";
     std::string Set = "`" + std::string(M.text(A.Range)) + "`";
     std::string How = A.In == ModuleScope
                           ? "only under the main guard"

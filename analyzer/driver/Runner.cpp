@@ -461,8 +461,15 @@ void analyzeFile(const InputFile &In, const std::string &ModuleName,
   if (!Passed)
     return;
   // Other modules' calls may reach this one's effects: kept for the
-  // cross-module stage. Otherwise only the names it calls are.
-  if (Summary->anyEffect()) {
+  // cross-module stage; so is a module that hands another module's
+  // function to a process start (MPG005 reads the worker's code).
+  // Otherwise only the names it calls are.
+  bool PicklesOut =
+      (Needed & python::eventBit(python::EventKind::PickledExternal)) &&
+      std::any_of(M->Events.begin(), M->Events.end(), [](const auto &Ev) {
+        return Ev.Kind == python::EventKind::PickledExternal;
+      });
+  if (Summary->anyEffect() || PicklesOut) {
     Out.Module = std::move(M);
     Out.Summary = std::move(Summary);
     return;
@@ -543,8 +550,8 @@ template <typename WithEnabledFn>
 LinkStats linkModules(const std::vector<InputFile> &Files,
                       const std::vector<std::string> &Names,
                       WithEnabledFn WithEnabled, const Targets &T,
-                      bool IncludeSuppressed, FactsCache *Cache,
-                      std::vector<FileResult> &Results) {
+                      bool IncludeSuppressed, bool ResolveWorkers,
+                      FactsCache *Cache, std::vector<FileResult> &Results) {
   LinkStats Stats;
   auto Start = std::chrono::steady_clock::now();
   struct Timer {
@@ -564,11 +571,14 @@ LinkStats linkModules(const std::vector<InputFile> &Files,
   // run that is not selected cannot add an effect: the linker does not
   // load it when a name resolves to it.
   std::vector<bool> Selected(Files.size(), false), Tried(Files.size(), false);
+  // Set while resolving the workers of other modules (PickledExternal): a
+  // worker's file is loaded for its facts even when it has no effect.
+  bool LoadAny = false;
   auto Load = [&](size_t I) -> project::ModuleSummary * {
     FileResult &R = Results[I];
     if (R.Summary)
       return R.Summary.get();
-    if (!Selected[I] || Tried[I])
+    if ((!Selected[I] && !LoadAny) || Tried[I])
       return nullptr;
     Tried[I] = true;
     ++Stats.Loaded;
@@ -656,12 +666,37 @@ LinkStats linkModules(const std::vector<InputFile> &Files,
       break;
     Linker.link();
   }
-  // Check again every module that calls into another one's effect.
+  // Workers that are functions of other modules (MPG005 reads their
+  // code): PickledExternal events of the run's modules, resolved into
+  // Edges (callee() ignores them: handing a function to a process start
+  // does not run it here). Their files are loaded for the facts only;
+  // nothing is linked or checked again for them.
+  std::vector<bool> PicklesOut(Files.size(), false);
+  if (ResolveWorkers) {
+    LoadAny = true;
+    Linker.forgetUnloaded();
+    for (size_t I = 0; I < Files.size(); ++I) {
+      FileResult &R = Results[I];
+      if (!R.Summary || !Selected[I])
+        continue;
+      const python::PythonModule &M = *R.Module;
+      for (size_t E = 0; E < M.Events.size(); ++E)
+        if (M.Events[E].Kind == python::EventKind::PickledExternal)
+          if (project::ModuleSummary::Target T =
+                  Linker.resolve(M, M.Events[E].QName)) {
+            R.Summary->Edges[uint32_t(E)] = T;
+            PicklesOut[I] = true;
+          }
+    }
+    LoadAny = false;
+  }
+  // Check again every module that calls into another one's effect, or
+  // hands another one's function to a process start.
   for (size_t I = 0; I < Files.size(); ++I) {
     FileResult &R = Results[I];
     if (!R.Summary)
       continue;
-    bool Reaches = false;
+    bool Reaches = PicklesOut[I];
     for (const auto &[Index, Target] : R.Summary->Edges)
       for (size_t E = 0; E < project::EffectCount && !Reaches; ++E)
         Reaches = Target.In->has(Target.Scope, project::Effect(E));
@@ -796,9 +831,9 @@ void findFreezeEntries(const Options &O, const std::string &SourceRoot,
 } // namespace
 
 bool pythonPrefilter(std::string_view Bytes) {
-  // Names without which no enabled rule can fire on this file alone:
-  // the process-starting libraries and set_start_method; or threads and a
-  // fork.
+  // Names without which no enabled rule can fire on this file, or through
+  // it on a file that calls it: the process-starting libraries and
+  // set_start_method; or a thread or a fork.
   static const char *const Needles[] = {
       // "concurrent" alone admitted every docstring that says
       // "concurrently"; these two spellings cover both import forms.
@@ -814,11 +849,17 @@ bool pythonPrefilter(std::string_view Bytes) {
   for (const char *N : Needles)
     if (Bytes.find(N) != std::string_view::npos)
       return true;
-  // MPG003 without multiprocessing: a fork (os.fork, pty.fork, forkpty,
-  // preexec_fn), after a thread this file starts or one a function of
-  // another module leaves running (the linker follows that call).
-  return Bytes.find("fork") != std::string_view::npos ||
-         Bytes.find("preexec_fn") != std::string_view::npos;
+  // MPG003 without multiprocessing: a thread (threading, _thread, Thread,
+  // ThreadPool..., QueueListener) or a fork (os.fork, pty.fork, forkpty,
+  // preexec_fn). Either alone: a function that leaves a thread running, or
+  // one that forks, gives MPG003 a finding in the module that calls it
+  // (with a fork, or after a thread, of its own), and the linker keeps only
+  // modules that passed.
+  auto Has = [&](const char *N) {
+    return Bytes.find(N) != std::string_view::npos;
+  };
+  return Has("fork") || Has("preexec_fn") || Has("hread") ||
+         Has("QueueListener");
 }
 
 void runCheck(const Options &O, const Configuration &Config, Report &R) {
@@ -914,8 +955,10 @@ void runCheck(const Options &O, const Configuration &Config, Report &R) {
   });
   LinkStats Linked;
   if (Needed & ~python::SuppressionCommentsBit)
-    Linked = linkModules(Files, Names, WithEnabled, Targets,
-                         O.IncludeSuppressed, Cache.get(), Results);
+    Linked = linkModules(
+        Files, Names, WithEnabled, Targets, O.IncludeSuppressed,
+        (Needed & python::eventBit(python::EventKind::PickledExternal)) != 0,
+        Cache.get(), Results);
   if (Cache) {
     std::string Error;
     if (!Cache->save(Error))

@@ -21,6 +21,7 @@
 
 #include <array>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -245,6 +246,13 @@ public:
   static std::string canonicalModuleName(std::string_view Name);
 
   const std::vector<ModuleSummary *> &modules() const { return Modules; }
+
+  /// Forgets the files the loader gave nothing for, so that a later
+  /// resolve() asks it again (after the loader accepts more files).
+  void forgetUnloaded() {
+    for (auto It = ByPath.begin(); It != ByPath.end();)
+      It = It->second ? std::next(It) : ByPath.erase(It);
+  }
 
 private:
   ModuleSummary::Target resolveIn(const ModuleSummary &T,

@@ -108,6 +108,35 @@ private:
       Sc.FreeNames.push_back({std::move(Name), span(Id)});
   }
 
+  /// `name.attr` read by a function or lambda, first use per scope.
+  std::unordered_set<ScopeName, ScopeNameHash> ReadAttr;
+
+  void noteAttributeRead(const Ctx &C, TSNode Object, TSNode Attr, TSNode N) {
+    if (SilentReads || ts_node_is_null(Attr) || !is(Object, S.Identifier))
+      return;
+    Scope &Sc = M.Scopes[size_t(C.In)];
+    if (Sc.Kind != ScopeKind::Function && Sc.Kind != ScopeKind::Lambda)
+      return;
+    std::string Base = text(Object), Name = text(Attr);
+    if (ReadAttr.insert({C.In, Base + "." + Name}).second)
+      Sc.FreeAttributes.push_back({std::move(Base), std::move(Name), span(N)});
+  }
+
+  /// `name.attr = ...` (and augmented): an AttributeAssign.
+  void noteAttributeAssign(const Ctx &C, TSNode Target) {
+    TSNode Object = field(Target, S.FObject),
+           Attr = field(Target, S.FAttribute);
+    if (!is(Object, S.Identifier) || ts_node_is_null(Attr))
+      return;
+    AttributeAssign A;
+    A.Base = text(Object);
+    A.Attr = text(Attr);
+    A.Range = span(Target);
+    A.In = C.In;
+    A.Guarded = C.Guarded;
+    M.AttributeAssigns.push_back(std::move(A));
+  }
+
   /// Drops the names a function binds itself (a `global` name is bound in
   /// the module) or that an enclosing function binds (closures): what is
   /// left is read from the module's globals or the builtins.
@@ -117,8 +146,10 @@ private:
       if (B.In != ModuleScope)
         Bound.insert({B.In, B.Name});
     for (Scope &Sc : M.Scopes) {
-      if (Sc.FreeNames.empty())
+      if (Sc.FreeNames.empty()) {
+        Sc.FreeAttributes.clear();
         continue;
+      }
       ScopeId Self = ScopeId(&Sc - M.Scopes.data());
       auto Local = [&](const NameUse &U) {
         for (ScopeId S = Self; S != NoScope && S != ModuleScope;
@@ -133,8 +164,20 @@ private:
       Sc.FreeNames.erase(
           std::remove_if(Sc.FreeNames.begin(), Sc.FreeNames.end(), Local),
           Sc.FreeNames.end());
+      // Only attributes of the names that stay free.
+      Sc.FreeAttributes.erase(
+          std::remove_if(Sc.FreeAttributes.begin(), Sc.FreeAttributes.end(),
+                         [&](const AttributeUse &A) {
+                           return std::none_of(Sc.FreeNames.begin(),
+                                               Sc.FreeNames.end(),
+                                               [&](const NameUse &U) {
+                                                 return U.Name == A.Base;
+                                               });
+                         }),
+          Sc.FreeAttributes.end());
     }
     Read.clear();
+    ReadAttr.clear();
   }
 
   /// Indentation as CPython's tokenizer measures it: the column with tabs
@@ -1066,6 +1109,8 @@ private:
     if (is(Target, S.ListSplatPattern))
       bindTarget(ts_node_named_child(Target, 0), C, K, NoExpr, Pos);
     // Attributes and subscripts: evaluate for calls inside them.
+    if (is(Target, S.Attribute))
+      noteAttributeAssign(C, Target);
     if (is(Target, S.Attribute) || is(Target, S.Subscript))
       visitExpr(Target, C);
   }
@@ -1217,6 +1262,7 @@ private:
     if (K == S.Attribute) {
       ExprId Base = visitExpr(field(N, S.FObject), C);
       TSNode Attr = field(N, S.FAttribute);
+      noteAttributeRead(C, field(N, S.FObject), Attr, N);
       return addExpr(ExprKind::Attribute, N,
                      ts_node_is_null(Attr) ? "" : text(Attr), Base);
     }
@@ -1303,6 +1349,8 @@ private:
     if (K == S.AugmentedAssignment) {
       visitExpr(field(N, S.FRight), C);
       TSNode Left = field(N, S.FLeft);
+      if (is(Left, S.Attribute))
+        noteAttributeAssign(C, Left);
       if (!is(Left, S.Identifier))
         visitExpr(Left, C);
       return NoExpr;

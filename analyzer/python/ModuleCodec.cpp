@@ -144,7 +144,7 @@ private:
 };
 
 /// Version of the layout below; bump on any change to it.
-constexpr uint64_t LayoutVersion = 7;
+constexpr uint64_t LayoutVersion = 8;
 
 // One function per fact kind, used for both directions: IO is Writer (with
 // const facts) or Reader (with mutable facts).
@@ -194,6 +194,11 @@ void io(Writer &W, const Scope &S) {
     W.str(U.Name);
     W.span(U.First);
   });
+  W.vec(S.FreeAttributes, [&](const AttributeUse &U) {
+    W.str(U.Base);
+    W.str(U.Attr);
+    W.span(U.First);
+  });
 }
 void io(Reader &R, Scope &S) {
   S.Kind = R.enumerator(ScopeKind::Lambda);
@@ -215,6 +220,11 @@ void io(Reader &R, Scope &S) {
   S.PositionalOnlyParams = uint16_t(PositionalOnly);
   R.vec(S.FreeNames, [&](NameUse &U) {
     U.Name = R.str();
+    U.First = R.span();
+  });
+  R.vec(S.FreeAttributes, [&](AttributeUse &U) {
+    U.Base = R.str();
+    U.Attr = R.str();
     U.First = R.span();
   });
 }
@@ -326,9 +336,10 @@ void io(Writer &W, const Event &E) {
     W.b(A.OfInstance);
     W.s(A.Param);
   });
+  W.str(E.QName);
 }
 void io(Reader &R, Event &E) {
-  E.Kind = R.enumerator(EventKind::PickledParameter);
+  E.Kind = R.enumerator(EventKind::PickledExternal);
   E.Range = R.span();
   E.Exec = R.s32();
   E.SiteIndex = R.u32();
@@ -351,6 +362,7 @@ void io(Reader &R, Event &E) {
     A.OfInstance = R.b();
     A.Param = R.s32();
   });
+  E.QName = R.str();
 }
 
 /// Every index in range, every span inside the text, scope parents before
@@ -384,6 +396,9 @@ bool validate(const PythonModule &M) {
       if (!ExprOk(B))
         return false;
     for (const NameUse &U : S.FreeNames)
+      if (!SpanOk(U.First))
+        return false;
+    for (const AttributeUse &U : S.FreeAttributes)
       if (!SpanOk(U.First))
         return false;
   }
@@ -454,6 +469,9 @@ bool validate(const PythonModule &M) {
   for (Span S : M.MultilineStrings)
     if (!SpanOk(S))
       return false;
+  for (const AttributeAssign &A : M.AttributeAssigns)
+    if (!SpanOk(A.Range) || !ScopeReq(A.In))
+      return false;
   for (Span S : M.MultilineStatements)
     if (!SpanOk(S))
       return false;
@@ -498,6 +516,13 @@ void encodeModuleFacts(const PythonModule &M, std::string &Out) {
     W.u(I.Arms);
   });
   W.vec(M.TopLevel, [&](const Statement &S) { io(W, S); });
+  W.vec(M.AttributeAssigns, [&](const AttributeAssign &A) {
+    W.str(A.Base);
+    W.str(A.Attr);
+    W.span(A.Range);
+    W.s(A.In);
+    W.b(A.Guarded);
+  });
   W.vec(M.MultilineStrings, [&](Span S) { W.span(S); });
   W.vec(M.MultilineStatements, [&](Span S) { W.span(S); });
   W.vec(M.Suppressions, [&](const Suppression &S) {
@@ -529,6 +554,13 @@ bool decodeModuleFacts(std::string_view Bytes, PythonModule &M) {
     I.Arms = uint16_t(Arms);
   });
   R.vec(M.TopLevel, [&](Statement &S) { io(R, S); });
+  R.vec(M.AttributeAssigns, [&](AttributeAssign &A) {
+    A.Base = R.str();
+    A.Attr = R.str();
+    A.Range = R.span();
+    A.In = R.s32();
+    A.Guarded = R.b();
+  });
   R.vec(M.MultilineStrings, [&](Span &S) { S = R.span(); });
   R.vec(M.MultilineStatements, [&](Span &S) { S = R.span(); });
   R.vec(M.Suppressions, [&](Suppression &S) {

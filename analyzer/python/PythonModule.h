@@ -82,6 +82,14 @@ struct NameUse {
   Span First;
 };
 
+/// `base.attr` a function or lambda reads where `base` is one of its
+/// FreeNames (a module global: typically an imported module): first use.
+struct AttributeUse {
+  std::string Base;
+  std::string Attr;
+  Span First;
+};
+
 struct Scope {
   ScopeKind Kind;
   std::string Name;     // "f", "C", "<lambda>", "<module>"
@@ -108,6 +116,20 @@ struct Scope {
   /// first use: module globals (a `global` name included), builtins, or
   /// undefined names.
   std::vector<NameUse> FreeNames;
+  /// Functions and lambdas: `name.attr` reads whose `name` is in FreeNames,
+  /// first use per pair, in order (`config.SCALE`).
+  std::vector<AttributeUse> FreeAttributes;
+};
+
+/// An assignment to an attribute of a name, `name.attr = v` or augmented
+/// (`config.SCALE = 3`, `config.SCALE += 1`): for MPG005's module
+/// attributes set only by the main process.
+struct AttributeAssign {
+  std::string Base;
+  std::string Attr;
+  Span Range; // the target `name.attr`
+  ScopeId In = NoScope;
+  bool Guarded = false;
 };
 
 enum class BindingKind : uint8_t {
@@ -250,6 +272,11 @@ enum class EventKind : uint8_t {
   /// of theirs in its place hand it to pickle (project::ModuleSummary::
   /// Pickles). Gives its function project::Effect::PicklesParameter.
   PickledParameter,
+  /// As PickledArgument, for an argument that names a function or class of
+  /// another module (`work.scale` after `import work`): QName is its
+  /// qualified name as the code writes it (ExternalCall's form), for the
+  /// linker to resolve; Callee is NoScope. No effect on callers.
+  PickledExternal,
 };
 
 /// An argument of a LocalCall or ExternalCall that names code of this
@@ -298,6 +325,8 @@ struct Event {
   /// LocalCall, ExternalCall: the arguments naming local code or a
   /// parameter (positional ones before any `*iterable` only).
   std::vector<CallArgument> Args;
+  /// PickledExternal: the argument's qualified name ("work.scale").
+  std::string QName;
 };
 
 class PythonModule {
@@ -325,6 +354,7 @@ public:
   std::vector<GuardRegion> Guards;
   std::vector<ExhaustiveIf> ExhaustiveIfs;
   std::vector<Statement> TopLevel;
+  std::vector<AttributeAssign> AttributeAssigns;
   /// String literals that span lines: their inner lines are text, and a
   /// rewrite that re-indents code must leave them alone.
   std::vector<Span> MultilineStrings;

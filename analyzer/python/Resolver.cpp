@@ -675,7 +675,9 @@ private:
   /// What argument \p Arg of a call at site \p S names: code of this
   /// module (Code, OfInstance) or a parameter of the function the site is
   /// in (Param); neither if Code is NoScope and Param -1.
-  CallArgument namedCode(const Site &S, ExprId Arg) {
+  /// \p Unwrapped: the argument inside any functools.partial.
+  CallArgument namedCode(const Site &S, ExprId Arg,
+                         ExprId *Unwrapped = nullptr) {
     CallArgument Out;
     // functools.partial(f, ...) pickles f (and its arguments, not followed).
     for (unsigned Hops = 0; Hops < 8; ++Hops) {
@@ -690,6 +692,8 @@ private:
     }
     const Expr &A = M.expr(Arg);
     Out.Range = A.Range;
+    if (Unwrapped)
+      *Unwrapped = Arg;
     // obj.method: a method bound to an instance of a local class (`Value`
     // keeps only the method).
     if (A.Kind == ExprKind::Attribute) {
@@ -727,7 +731,8 @@ private:
   void recordPickledValue(const Site &S, uint32_t Index, const Expr &Call,
                           ExprId Arg, const PickledCall &P,
                           const std::string &Method) {
-    CallArgument Named = namedCode(S, Arg);
+    ExprId Unwrapped = Arg;
+    CallArgument Named = namedCode(S, Arg, &Unwrapped);
     if (Named.Param >= 0) {
       Event Ev = makeEvent(EventKind::PickledParameter, S, Index, false,
                            Named.Range, sourceText(Call.Base));
@@ -738,8 +743,20 @@ private:
       M.Events.push_back(std::move(Ev));
       return;
     }
-    if (Named.Code == NoScope)
+    if (Named.Code == NoScope) {
+      // A function or class of another module: resolved by the linker.
+      Value V = resolve(Unwrapped, S.In, Named.Range.Begin);
+      if (V.K != Value::QName || V.Name.empty() ||
+          isKnownLibraryName(canonicalName(V.Name)))
+        return;
+      Event Ev = makeEvent(EventKind::PickledExternal, S, Index, false,
+                           Named.Range, sourceText(Call.Base));
+      Ev.Target = Method;
+      Ev.EveryMethod = P.EveryMethod;
+      Ev.QName = V.Name;
+      M.Events.push_back(std::move(Ev));
       return;
+    }
     Event Ev = makeEvent(EventKind::PickledArgument, S, Index, false,
                          Named.Range, sourceText(Call.Base));
     Ev.Target = Method;

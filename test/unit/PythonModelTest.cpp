@@ -82,6 +82,37 @@ TEST(PythonModel, FreeNamesAreTheGlobalsAFunctionReads) {
   }
 }
 
+TEST(PythonModel, ModuleAttributesReadAndAssigned) {
+  auto M = build("import config\n"
+                 "def f(config2):\n"
+                 "    return config.SCALE + config.SCALE + config2.X\n"
+                 "def g():\n"
+                 "    config = object()\n"
+                 "    return config.SCALE\n"
+                 "config.SCALE = 2\n"
+                 "if __name__ == '__main__':\n"
+                 "    config.SCALE += 1\n"
+                 "    a.b.c = 3\n");
+  for (const Scope &S : M->Scopes) {
+    if (S.QualName == "f") {
+      // First use only; a parameter's attributes are not free.
+      ASSERT_EQ(S.FreeAttributes.size(), 1u);
+      EXPECT_EQ(S.FreeAttributes[0].Base, "config");
+      EXPECT_EQ(S.FreeAttributes[0].Attr, "SCALE");
+      EXPECT_EQ(M->text(S.FreeAttributes[0].First), "config.SCALE");
+    }
+    if (S.QualName == "g") {
+      EXPECT_TRUE(S.FreeAttributes.empty());
+    }
+  }
+  // `a.b.c` has no plain name as its base: not recorded.
+  ASSERT_EQ(M->AttributeAssigns.size(), 2u);
+  EXPECT_FALSE(M->AttributeAssigns[0].Guarded);
+  EXPECT_TRUE(M->AttributeAssigns[1].Guarded);
+  EXPECT_EQ(M->AttributeAssigns[1].Attr, "SCALE");
+  EXPECT_EQ(M->text(M->AttributeAssigns[1].Range), "config.SCALE");
+}
+
 TEST(PythonModel, ImportsAreRecordedWithTheirModules) {
   auto M = build("import a.b.c\n"
                  "import multiprocessing.pool as mpp\n"

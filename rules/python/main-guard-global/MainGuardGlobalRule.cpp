@@ -15,6 +15,7 @@
 
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace mpguard {
 namespace {
@@ -37,7 +38,8 @@ public:
   // Every finding comes from a PickledArgument event (LocalCall and
   // SetStartMethod events only refine it).
   EventMask neededEvents() const override {
-    return eventBit(EventKind::PickledArgument);
+    return eventBit(EventKind::PickledArgument) |
+           eventBit(EventKind::PickledExternal);
   }
 
   void check(PythonCheck &C) const override {
@@ -126,9 +128,169 @@ public:
         }
       }
     }
+    checkModuleAttributes(C, MainOnlyFn, Declared);
   }
 
 private:
+  /// The module that \p Name (a module-level import binding of \p In)
+  /// names, absolute: "config" for `import config`, "pkg.config" for
+  /// `from . import config` in pkg.main; "" when it is not an import.
+  static std::string importedModule(const PythonModule &In,
+                                    const std::string &Name) {
+    std::string Found;
+    for (const Binding &B : In.Bindings) {
+      if (B.In != ModuleScope || B.Name != Name)
+        continue;
+      std::string Ref;
+      if (B.Kind == BindingKind::Import && !B.Guarded)
+        Ref = B.Module;
+      else if (B.Kind == BindingKind::ImportFrom && !B.Guarded)
+        Ref = B.Module.empty() || B.Module.back() == '.'
+                  ? B.Module + B.Member
+                  : B.Module + "." + B.Member;
+      else
+        return {}; // bound otherwise too: not followed
+      Ref = project::ProjectLinker::absoluteName(In.ModuleName, Ref);
+      if (Ref.empty() || (!Found.empty() && Found != Ref))
+        return {};
+      Found = Ref;
+    }
+    return Found;
+  }
+
+  /// A worker reads `mod.attr` of an imported module that this module sets
+  /// only in the main process (`config.SCALE = 3` under the main guard):
+  /// a spawn or forkserver child imports `mod` afresh and sees its
+  /// import-time value. Workers are this module's own (PickledArgument)
+  /// and functions of other modules handed to a process start
+  /// (PickledExternal, resolved by the linker into Summary.Edges).
+  void checkModuleAttributes(PythonCheck &C,
+                             const std::vector<bool> &MainOnlyFn,
+                             const std::string &Declared) const {
+    const PythonModule &M = C.Module;
+    if (M.AttributeAssigns.empty())
+      return;
+    // Per `base.attr` of M: the first main-only assignment, and whether
+    // one may run in a child too.
+    struct Assigned {
+      const AttributeAssign *MainOnly = nullptr;
+      bool InChild = false;
+    };
+    std::map<std::pair<std::string, std::string>, Assigned> ByTarget;
+    for (const AttributeAssign &A : M.AttributeAssigns) {
+      std::string Mod = importedModule(M, A.Base);
+      if (Mod.empty())
+        continue;
+      Assigned &Slot = ByTarget[{Mod, A.Attr}];
+      bool MainOnly = A.In == ModuleScope
+                          ? A.Guarded
+                          : validScope(M, A.In) && MainOnlyFn[size_t(A.In)];
+      if (!MainOnly)
+        Slot.InChild = true;
+      else if (!Slot.MainOnly)
+        Slot.MainOnly = &A;
+    }
+    std::set<std::tuple<const PythonModule *, ScopeId, std::string>> Reported;
+    for (size_t EI = 0; EI < M.Events.size(); ++EI) {
+      const Event &Ev = M.Events[EI];
+      const PythonModule *W = nullptr;
+      std::vector<ScopeId> Entries;
+      if (Ev.Kind == EventKind::PickledArgument && validScope(M, Ev.Callee)) {
+        W = &M;
+        Entries = entryFunctions(M, Ev);
+      } else if (Ev.Kind == EventKind::PickledExternal) {
+        auto It = C.Summary.Edges.find(uint32_t(EI));
+        if (It == C.Summary.Edges.end() || !It->second.In->Module)
+          continue;
+        W = It->second.In->Module;
+        ScopeId T = It->second.Scope;
+        if (!validScope(*W, T) || W->NotRerunInChildren)
+          continue;
+        if (W->Scopes[size_t(T)].Kind == ScopeKind::Function)
+          Entries.push_back(T);
+      }
+      if (!W || Entries.empty())
+        continue;
+      std::string Method = Ev.Target.empty() ? Declared : Ev.Target;
+      if (Method == "fork" || (Method.empty() && !C.Target.defaultMayPickle()))
+        continue;
+      std::vector<std::vector<ScopeId>> Calls(W->Scopes.size());
+      for (const Event &E : W->Events)
+        if (E.Kind == EventKind::LocalCall && validScope(*W, E.Callee) &&
+            validScope(*W, E.Exec))
+          Calls[size_t(E.Exec)].push_back(E.Callee);
+      std::vector<ScopeId> Via;
+      std::vector<bool> Worker = reach(Calls, Entries, Via);
+      for (size_t F = 0; F < W->Scopes.size(); ++F) {
+        if (!Worker[F])
+          continue;
+        for (const AttributeUse &U : W->Scopes[F].FreeAttributes) {
+          std::string Mod = importedModule(*W, U.Base);
+          if (Mod.empty())
+            continue;
+          auto It = ByTarget.find({Mod, U.Attr});
+          if (It == ByTarget.end() || !It->second.MainOnly ||
+              It->second.InChild ||
+              !Reported.insert({W, ScopeId(F), Mod + "." + U.Attr}).second)
+            continue;
+          reportAttribute(C, Ev, *W, ScopeId(F), Via, U, Mod,
+                          *It->second.MainOnly, Method);
+        }
+      }
+    }
+  }
+
+  void reportAttribute(PythonCheck &C, const Event &Ev, const PythonModule &W,
+                       ScopeId F, const std::vector<ScopeId> &Via,
+                       const AttributeUse &U, const std::string &Mod,
+                       const AttributeAssign &A,
+                       const std::string &Method) const {
+    const PythonModule &M = C.Module;
+    bool Local = &W == &M;
+    std::string Read = "`" + U.Base + "." + U.Attr + "`";
+    std::string Who = "`" + W.Scopes[size_t(F)].QualName + "`";
+    // The function handed over, when the read is in one it calls.
+    ScopeId Entry = F;
+    for (unsigned Hops = 0; Via[size_t(Entry)] != NoScope && Hops < 16; ++Hops)
+      Entry = Via[size_t(Entry)];
+    if (Entry != F)
+      Who += " (called by `" + W.Scopes[size_t(Entry)].QualName + "`)";
+    std::string Set = "`" + std::string(M.text(A.Range)) + "`";
+    std::string How = A.In == ModuleScope
+                          ? "only under the main guard"
+                          : "only by `" + M.Scopes[size_t(A.In)].QualName +
+                                "`, which only the main guard calls";
+    std::string Child =
+        Method.empty() ? "a child started with the default start method (" +
+                             defaultsThatPickle(C.Target) + ")"
+                       : "a child started with " + Method;
+    std::string Msg =
+        Who + " runs in a worker process and reads " + Read +
+        (Local ? "" : " (in " + fileOf(W) + ")") + ", but this module sets " +
+        Set + " " + How + ": " + Child + " imports `" + Mod +
+        "` afresh without running the guarded block, so the worker sees "
+        "the value `" +
+        Mod + "` gives it at import time";
+    Finding &Fd = C.report(Local ? U.First : Ev.Range, Msg);
+    if (!Local)
+      Fd.Related.push_back({Location{W.File, U.First.Begin, U.First.End},
+                            Read + " is read here, in the worker"});
+    Fd.Related.push_back({C.loc(A.Range), Set + " is set here, " + How});
+    std::string What = Local ? "`" + M.Scopes[size_t(Ev.Callee)].QualName + "`"
+                             : "`" + std::string(M.text(Ev.Range)) + "`";
+    if (Local)
+      Fd.Related.push_back(
+          {C.loc(Ev.Range), What + " is handed to `" + Ev.What +
+                                "` here and runs in the child"});
+  }
+
+  /// "work.py", for messages.
+  static std::string fileOf(const PythonModule &W) {
+    std::string P = W.File->path();
+    size_t Slash = P.find_last_of('/');
+    return Slash == std::string::npos ? P : P.substr(Slash + 1);
+  }
+
   static bool validScope(const PythonModule &M, ScopeId S) {
     return S >= 0 && size_t(S) < M.Scopes.size();
   }

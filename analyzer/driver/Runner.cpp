@@ -650,6 +650,10 @@ LinkStats linkModules(const std::vector<InputFile> &Files,
       if (!Files[I].HasIdentity && R.Links.empty() &&
           std::none_of(R.ImportNames.begin(), R.ImportNames.end(), MayReach))
         continue;
+      // Imports count unless the module only leaves a thread running:
+      // threading, logging.handlers, socketserver and asyncio do, and most
+      // files import one of them; a file that starts a thread or forks
+      // itself passed the prefilter.
       bool Candidate =
           (!R.Links.empty() && Linker.reachesEffect(Names[I], Path, R.Links)) ||
           (!R.ImportNames.empty() &&

@@ -107,11 +107,8 @@ struct ModuleSummary {
   bool anyEffect(uint32_t Mask = ~0u) const;
 };
 
-/// The effects that make a file the prefilter rejected worth parsing when
-/// it imports them: process starts, the start method, forks, pickled
-/// parameters. Not LeavesThreadRunning alone: threading, logging.handlers,
-/// socketserver and asyncio have it, and most files import one of them;
-/// such a file matters to MPG003 only with a fork, which is one of these.
+/// One bit per Effect, for masks (ModuleSummary::anyEffect,
+/// ProjectLinker::importsEffect).
 constexpr uint32_t effectBit(Effect E) { return 1u << unsigned(E); }
 
 /// Computes the summary of one module, through its own calls only.
@@ -124,7 +121,7 @@ struct WitnessStep {
   Location loc() const {
     return Location{Module->File, Ev->Range.Begin, Ev->Range.End};
   }
-  /// "helpers.py:12" when the step is in another file than \p From.
+  /// Whether the step is in another module than \p From.
   bool otherFile(const python::PythonModule &From) const {
     return Module != &From;
   }

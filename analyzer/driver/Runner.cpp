@@ -935,7 +935,9 @@ void runCheck(const Options &O, const Configuration &Config, Report &R) {
   if (EnabledCodes.count(unusedSuppressionRule().Code))
     Needed |= python::SuppressionCommentsBit;
   // A call of another module's function can give any rule a finding: a
-  // module with such calls is always read.
+  // module with such calls is always read. (A rule's mask lists the kinds
+  // of event whose effects it reads through calls, so a warm run also
+  // reads the modules those calls reach.)
   if (Needed & ~python::SuppressionCommentsBit)
     Needed |= python::eventBit(python::EventKind::ExternalCall);
   const Targets Targets = Config.targets();

@@ -97,8 +97,11 @@ public:
   virtual void check(PythonCheck &C) const = 0;
   /// A promise: in a module with no event of these kinds, check() reports
   /// nothing. A warm run uses it to skip loading the facts of such modules
-  /// from the cache; the fuzzer checks the promise on every input. The
-  /// default promises nothing.
+  /// from the cache; the fuzzer checks the promise on every input. With
+  /// cross-module analysis it also lists the kinds whose effects the rule
+  /// reads through other modules' calls (MPG003: Fork), so that a warm run
+  /// reads the modules a cold run keeps for the linker. The default
+  /// promises nothing.
   virtual EventMask neededEvents() const { return AnyEvents; }
 };
 

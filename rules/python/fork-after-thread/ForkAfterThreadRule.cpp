@@ -40,8 +40,12 @@ public:
 
   // Every finding needs a thread start: a ThreadStart, directly or through
   // LocalCalls; ExternalCall for the calls cross-module summaries resolve.
+  // Fork and ProcessStart too: another module's call may reach a fork here
+  // (a warm run must read this module for the linker, as a cold one does).
   EventMask neededEvents() const override {
-    return eventBit(EventKind::ThreadStart) | eventBit(EventKind::ExternalCall);
+    return eventBit(EventKind::ThreadStart) |
+           eventBit(EventKind::ExternalCall) | eventBit(EventKind::Fork) |
+           eventBit(EventKind::ProcessStart);
   }
 
   void check(PythonCheck &C) const override {

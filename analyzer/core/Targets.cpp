@@ -79,6 +79,17 @@ std::string Targets::whereDefault(std::string_view Method) const {
   return Out;
 }
 
+std::string Targets::defaultsThatPickle() const {
+  std::string Out;
+  for (const char *Method : {"spawn", "forkserver"}) {
+    std::string Where = whereDefault(Method);
+    if (Where.empty())
+      continue;
+    Out += (Out.empty() ? "" : "; ") + std::string(Method) + " on " + Where;
+  }
+  return Out;
+}
+
 const Targets &Targets::everywhere() {
   static const Targets T;
   return T;

@@ -51,6 +51,9 @@ struct Targets {
   bool defaultMayPickle() const {
     return defaultMayBe("spawn") || defaultMayBe("forkserver");
   }
+  /// Where they are, for messages: "spawn on macos and windows; forkserver
+  /// on linux, Python 3.14".
+  std::string defaultsThatPickle() const;
 
   /// The defaults: every platform, from Python 3.9.
   static const Targets &everywhere();

@@ -262,7 +262,7 @@ private:
                                 "`, which only the main guard calls";
     std::string Child =
         Method.empty() ? "a child started with the default start method (" +
-                             defaultsThatPickle(C.Target) + ")"
+                             C.Target.defaultsThatPickle() + ")"
                        : "a child started with " + Method;
     std::string Msg =
         Who + " runs in a worker process and reads " + Read +
@@ -362,7 +362,7 @@ private:
                  "` (through `global`), which only the main guard calls";
     std::string Child =
         Method.empty() ? "a child started with the default start method (" +
-                             defaultsThatPickle(C.Target) + ")"
+                             C.Target.defaultsThatPickle() + ")"
                        : "a child started with " + Method;
     std::string Outcome =
         Plain ? "so it sees the module-level value instead"
@@ -410,18 +410,6 @@ private:
     default:
       return "assigned";
     }
-  }
-
-  /// "spawn on macos and windows; forkserver on linux, Python 3.14"
-  static std::string defaultsThatPickle(const Targets &T) {
-    std::string Out;
-    for (const char *Method : {"spawn", "forkserver"}) {
-      std::string Where = T.whereDefault(Method);
-      if (Where.empty())
-        continue;
-      Out += (Out.empty() ? "" : "; ") + std::string(Method) + " on " + Where;
-    }
-    return Out;
   }
 };
 

@@ -107,7 +107,7 @@ private:
     std::string Desc = describe(M, Code, OfInstance);
     std::string Child =
         Method.empty() ? "a child started with the default start method (" +
-                             defaultsThatPickle(C.Target) + ")"
+                             C.Target.defaultsThatPickle() + ")"
                        : "a child started with " + Method;
     std::string Module =
         IPython ? "a script named ipython.py, which" : "a `__main__.py`, which";
@@ -135,18 +135,6 @@ private:
       return OfInstance ? "method " + Name + " bound to an instance"
                         : "method " + Name;
     return "function " + Name;
-  }
-
-  /// "spawn on macos and windows; forkserver on linux, Python 3.14"
-  static std::string defaultsThatPickle(const Targets &T) {
-    std::string Out;
-    for (const char *Method : {"spawn", "forkserver"}) {
-      std::string Where = T.whereDefault(Method);
-      if (Where.empty())
-        continue;
-      Out += (Out.empty() ? "" : "; ") + std::string(Method) + " on " + Where;
-    }
-    return Out;
   }
 };
 
